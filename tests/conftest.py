@@ -1,0 +1,67 @@
+"""Test set-up shared by every test.
+
+Qt must never need a display, must not scale, and must never touch the user's
+real settings or logs; all three are fixed here, before any QApplication exists.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["QT_SCALE_FACTOR"] = "1"
+os.environ["PYQTGRAPH_QT_LIB"] = "PySide6"
+_SANDBOX = Path(tempfile.mkdtemp(prefix="visualizer-tests-"))
+os.environ["VISUALIZER_CONFIG_DIR"] = str(_SANDBOX / "config")
+os.environ["VISUALIZER_DATA_DIR"] = str(_SANDBOX / "data")
+os.environ["XDG_CONFIG_HOME"] = str(_SANDBOX / "xdg-config")
+os.environ["XDG_DATA_HOME"] = str(_SANDBOX / "xdg-data")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+NETFLUX = SHARED / "models" / "netflux"
+SBML_QUAL = SHARED / "models" / "sbml-qual"
+
+
+def shared_file(*parts: str) -> Path:
+    """A file from ../shared, or skip the test with the reason when it is absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available (the ../shared folder is outside this checkout)")
+    return path
+
+
+@pytest.fixture
+def run_cli(tmp_path):
+    """Run ``python -m visualizer ARGS`` in a subprocess; returns CompletedProcess."""
+    import subprocess
+
+    def run(*args, cwd=None, timeout=120):
+        env = dict(os.environ)
+        return subprocess.run(
+            [sys.executable, "-m", "visualizer", *map(str, args)],
+            capture_output=True,
+            text=True,
+            cwd=cwd or tmp_path,
+            env=env,
+            timeout=timeout,
+        )
+
+    return run
+
+
+@pytest.fixture
+def write_model(tmp_path):
+    """Write YAML text to a model file in a temporary folder and return its path."""
+
+    def write(text: str, name: str = "model.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,68 @@
+"""The pure core stays free of Qt, and an installed wheel carries its resources."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+from conftest import ROOT
+
+CORE_MODULES = [
+    "visualizer",
+    "visualizer.cli",
+    "visualizer.model",
+    "visualizer.engine",
+    "visualizer.recovery",
+    "visualizer.experiment",
+    "visualizer.data_export",
+    "visualizer.formats",
+    "visualizer.formats.yaml_model",
+    "visualizer.formats.netflux",
+]
+
+
+def test_core_and_simulate_load_no_qt():
+    code = (
+        "import sys, io, contextlib\n"
+        f"for m in {CORE_MODULES!r}: __import__(m)\n"
+        "from visualizer.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['simulate', '--times', '0,10']) == 0\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph'))\n"
+        "print(','.join(bad))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "", f"Qt modules were imported by the core: {proc.stdout}"
+
+
+def test_installed_wheel_runs_simulate_from_another_folder(tmp_path):
+    dist = tmp_path / "dist"
+    build = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
+    wheel = next(dist.glob("*.whl"))
+    env_dir = tmp_path / "env"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    py = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
+    # The dependencies come from this interpreter; the wheel itself is installed for real.
+    site = Path(sysconfig.get_paths()["purelib"])
+    target_site = Path(subprocess.check_output([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True).strip())
+    (target_site / "outer-deps.pth").write_text(str(site) + "\n")
+    install = subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)], capture_output=True, text=True, timeout=300)
+    assert install.returncode == 0, install.stderr
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    exe = env_dir / "bin" / "visualizer"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.run([str(exe), "simulate", "--times", "0,30"], capture_output=True, text=True, cwd=elsewhere, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert '"glucose_uptake"' in proc.stdout
+    where = subprocess.run([str(py), "-c", "import visualizer; print(visualizer.__file__)"], capture_output=True, text=True, cwd=elsewhere, env=env)
+    assert str(env_dir) in where.stdout, "the wheel, not the source tree, must be what runs"

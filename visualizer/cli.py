@@ -1,0 +1,238 @@
+"""The ``visualizer`` command: the app, and headless commands for scripts.
+
+Commands that only compute (``simulate``, ``validate``) never import Qt, so
+they start fast and run anywhere. User mistakes print one clear message and
+exit with status 2; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from visualizer import __version__
+from visualizer.problems import ModelError, UserError
+
+__all__ = ["main", "build_parser"]
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors with our exit code and no traceback."""
+
+    def error(self, message):  # noqa: D102 - argparse API
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _float(text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UserError(f"{what}: '{text}' is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise UserError(f"{what}: '{text}' is not a finite number")
+    return value
+
+
+def _pairs(items, what: str, default: float | None) -> dict[str, float]:
+    """Parse ``NAME[=VALUE]`` options into a dict."""
+    out: dict[str, float] = {}
+    for item in items or ():
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not name:
+            raise UserError(f"{what}: '{item}' has no name before '='")
+        if not sep:
+            if default is None:
+                raise UserError(f"{what}: '{item}' needs a value, as in {name}=0.5")
+            out[name] = default
+        else:
+            out[name] = _float(value, f"{what} {name}")
+    return out
+
+
+def _add_model_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", metavar="FILE", help="model file (.yaml, or Netflux .xlsx); default: the built-in insulin model")
+
+
+def _add_condition_options(p: argparse.ArgumentParser) -> None:
+    _add_model_option(p)
+    p.add_argument("--scenario", metavar="NAME", help="scenario to start from (default: the model's default scenario)")
+    p.add_argument(
+        "--intervention",
+        action="append",
+        metavar="NAME[=INTENSITY]",
+        help="switch on an intervention, intensity in [0, 1] (default 1); repeat for several",
+    )
+    p.add_argument("--knockout", action="append", metavar="NODE", help="knock a node out (Ymax = 0); repeatable")
+    p.add_argument("--set", action="append", metavar="INPUT=LEVEL", help="set the level of an input node; repeatable")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="visualizer",
+        description="Insulin Pathway Visualizer: an animated, model-driven diagram of insulin signalling, "
+        "insulin resistance and the lifestyle interventions that reverse it. "
+        "Run without a command to open the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--model", dest="gui_model", metavar="FILE", help="open this model in the app")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("simulate", help="simulate a model and print time courses, steady state and recovery")
+    _add_condition_options(p)
+    p.add_argument("--t-end", type=float, metavar="T", help="end time (default: five times the slowest time constant)")
+    p.add_argument("--times", metavar="T1,T2,...", help="report exactly these times (overrides --t-end)")
+    p.add_argument(
+        "--start",
+        choices=("auto", "initial", "baseline"),
+        default="auto",
+        help="initial: the model's initial values; baseline: the scenario's steady state before the "
+        "interventions; auto (default): baseline when the model has scenarios",
+    )
+    p.add_argument("--format", choices=("json", "csv"), default="json", help="json (everything) or csv (a row per time)")
+
+    p = sub.add_parser("validate", help="check model files and list every problem")
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+    p = sub.add_parser("open", help="open a model file in the app")
+    p.add_argument("file", metavar="FILE")
+
+    p = sub.add_parser("screenshot", help="render the app window offscreen to a PNG (no display needed)")
+    p.add_argument("--out", required=True, metavar="FILE.png", help="where to write the PNG")
+    _add_model_option(p)
+    p.add_argument("--scenario", metavar="NAME", help="scenario (default: the model's default scenario)")
+    p.add_argument("--intervention", action="append", metavar="NAME[=INTENSITY]", help="switch on an intervention; repeatable")
+    p.add_argument("--time", type=float, metavar="T", help="simulated time to show, in the model's unit (default: the end when "
+                   "interventions are on, else the start)")
+    p.add_argument("--size", default="1600x1000", metavar="WxH", help="window size in pixels (default 1600x1000)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "simulate":
+            return _simulate(args)
+        if args.command == "validate":
+            return _validate(args)
+        if args.command == "screenshot":
+            return _screenshot(args)
+        if args.command == "open":
+            args.gui_model = args.file
+        return _gui(args)
+    except ModelError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def _load(path: str | None):
+    from visualizer.formats import load_builtin_model, load_model
+
+    return load_model(path) if path else load_builtin_model()
+
+
+def _condition(args, network):
+    model = network.model
+    scenario = args.scenario
+    if scenario is None:
+        scenario = model.default_scenario or (model.scenarios[0].id if model.scenarios else None)
+    return network.condition(
+        scenario=scenario,
+        interventions=_pairs(args.intervention, "--intervention", 1.0),
+        inputs=_pairs(args.set, "--set", None),
+        knockouts=args.knockout or (),
+    )
+
+
+def _simulate(args) -> int:
+    import numpy as np
+
+    from visualizer import data_export
+    from visualizer.engine import Network
+    from visualizer.experiment import default_times, run
+
+    network = Network(_load(args.model))
+    cond = _condition(args, network)
+    if args.times:
+        times = np.array([_float(t, "--times") for t in args.times.split(",") if t.strip()])
+        if times.size == 0 or np.any(times < 0) or np.any(np.diff(times) < 0):
+            raise UserError("--times must list increasing numbers ≥ 0, as in 0,10,60")
+    else:
+        if args.t_end is not None and not args.t_end > 0:
+            raise UserError("--t-end must be a number greater than 0")
+        times = default_times(network, args.t_end)
+    result = run(network, cond, times, start=args.start)
+    text = data_export.result_json(result) if args.format == "json" else data_export.trajectory_csv(result)
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _validate(args) -> int:
+    from visualizer.formats import load_model
+
+    status = EXIT_OK
+    for name in args.files:
+        try:
+            model = load_model(name)
+        except ModelError as exc:
+            status = EXIT_INVALID
+            for problem in exc.problems:
+                print(problem)
+            print(f"{name}: {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}")
+        else:
+            print(f"{name}: valid ({len(model.nodes)} nodes, {len(model.interactions)} interactions)")
+    return status
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, sep, height = text.lower().partition("x")
+    try:
+        size = (int(width), int(height))
+    except ValueError:
+        raise UserError(f"--size: '{text}' is not WIDTHxHEIGHT, as in 1600x1000") from None
+    if not sep or not (200 <= size[0] <= 8192 and 200 <= size[1] <= 8192):
+        raise UserError(f"--size: '{text}' must be WIDTHxHEIGHT with each between 200 and 8192")
+    return size
+
+
+def _screenshot(args) -> int:
+    out = Path(args.out)
+    if out.suffix.lower() != ".png":
+        raise UserError(f"--out: '{out}' must end in .png")
+    size = _size(args.size)
+    from visualizer.formats import load_model
+
+    if args.model:
+        load_model(args.model)  # report model problems before starting Qt
+    from visualizer.qt.app import screenshot
+
+    screenshot(out, Path(args.model) if args.model else None, args.scenario, _pairs(args.intervention, "--intervention", 1.0),
+               args.time, size)
+    print(f"wrote {out} ({size[0]}x{size[1]})")
+    return EXIT_OK
+
+
+def _gui(args) -> int:
+    try:
+        from visualizer.qt.app import run_app
+    except ImportError as exc:
+        raise UserError(f"the desktop app is not available: {exc}") from None
+    path = Path(args.gui_model) if args.gui_model else None
+    if path is not None:
+        from visualizer.formats import load_model
+
+        load_model(path)  # report model problems on the terminal before any window opens
+    return run_app(path)

@@ -1,0 +1,222 @@
+"""Safe YAML reading that remembers line numbers, and a checker that collects problems.
+
+Used by every YAML format we read (models, storyboards). Only plain data is
+built (PyYAML's SafeLoader); aliases are refused because a few nested aliases
+can expand into billions of entries ("billion laughs").
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from visualizer.problems import ModelError, Problem
+
+__all__ = ["MAX_FILE_BYTES", "LineDict", "read_yaml", "Checker"]
+
+#: Larger files are refused before parsing (a real model is a few hundred kB).
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+class LineDict(dict):
+    """A mapping that knows the line it starts on and the line of each key."""
+
+    line: int = 0
+    key_lines: dict
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _LineLoader(yaml.SafeLoader):
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicate_keys: list[tuple[int, str]] = []
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in these files", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _construct_mapping(loader: _LineLoader, node, deep=False):
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be plain text", key_node.start_mark
+            ) from None
+        if key in mapping:
+            loader.duplicate_keys.append((key_node.start_mark.line + 1, str(key)))
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: str | Path, what: str = "file") -> Any:
+    """Read a YAML file safely; raise :class:`ModelError` with a located message on failure."""
+    path = Path(path)
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ModelError([Problem(name, None, "", f"the {what} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ModelError([Problem(name, None, "", f"cannot read the {what}: {exc.strerror or exc}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ModelError([Problem(name, None, "", f"not a text file (invalid UTF-8 at byte {exc.start})")]) from None
+    if not text.strip():
+        raise ModelError([Problem(name, None, "", f"the {what} is empty")])
+    loader = _LineLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        if "could not determine a constructor" in str(exc):
+            problem = "tags that build objects (!!python/…, !tag) are not allowed"
+        raise ModelError([Problem(name, line, "", f"not valid YAML: {problem}")]) from None
+    except RecursionError:
+        raise ModelError([Problem(name, None, "", "not valid YAML: nested too deeply")]) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        raise ModelError([Problem(name, None, "", f"the {what} is empty")])
+    dups = [Problem(name, line, "", f"key '{key}' appears twice in the same mapping") for line, key in loader.duplicate_keys]
+    if dups:
+        raise ModelError(dups)
+    return data
+
+
+class Checker:
+    """Collects problems while reading untrusted mappings into typed values."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, line: int | None, entry: str, message: str) -> None:
+        self.problems.append(Problem(self.file, line, entry, message))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ModelError(self.problems)
+
+    # -- structure ------------------------------------------------------------
+    def mapping(self, value, line: int | None, entry: str) -> LineDict | None:
+        if isinstance(value, LineDict):
+            return value
+        self.add(line, entry, f"expected a mapping of key: value, found {_describe(value)}")
+        return None
+
+    def sequence(self, value, line: int | None, entry: str) -> list:
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        self.add(line, entry, f"expected a list, found {_describe(value)}")
+        return []
+
+    def known_keys(self, data: LineDict, entry: str, allowed, required=()) -> None:
+        for key in data:
+            if key not in allowed:
+                self.add(data.line_of(key), entry, f"unknown key '{key}'; allowed keys: {', '.join(allowed)}")
+        for key in required:
+            if key not in data:
+                self.add(data.line, entry, f"missing required key '{key}'")
+
+    # -- scalars ----------------------------------------------------------------
+    def text(self, data: LineDict, key: str, entry: str, default: str | None = "") -> str | None:
+        value = data.get(key, default)
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        self.add(data.line_of(key), entry, f"'{key}' must be text, found {_describe(value)}")
+        return default
+
+    def number(
+        self,
+        data: LineDict,
+        key: str,
+        entry: str,
+        default: float | None,
+        low: float | None = None,
+        high: float | None = None,
+        low_open: bool = False,
+    ) -> float | None:
+        if key not in data:
+            return default
+        return self.number_value(data[key], data.line_of(key), entry, key, default, low, high, low_open)
+
+    def number_value(self, value, line, entry, name, default, low=None, high=None, low_open=False) -> float | None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.add(line, entry, f"'{name}' must be a number, found {_describe(value)}")
+            return default
+        value = float(value)
+        if not math.isfinite(value):
+            self.add(line, entry, f"'{name}' must be a finite number, found {value}")
+            return default
+        if low is not None and (value < low or (low_open and value == low)):
+            bound = f"greater than {low:g}" if low_open else f"at least {low:g}"
+            self.add(line, entry, f"'{name}' is {value:g}; it must be {bound}" + (f" and at most {high:g}" if high is not None else ""))
+            return default
+        if high is not None and value > high:
+            self.add(line, entry, f"'{name}' is {value:g}; it must be at most {high:g}")
+            return default
+        return value
+
+    def choice(self, data: LineDict, key: str, entry: str, choices, default: str | None) -> str | None:
+        value = self.text(data, key, entry, default)
+        if value is not None and value not in choices:
+            self.add(data.line_of(key), entry, f"'{key}' is '{value}'; choose one of: {', '.join(choices)}")
+            return default
+        return value
+
+    def text_list(self, data: LineDict, key: str, entry: str) -> tuple[str, ...]:
+        items = self.sequence(data.get(key), data.line_of(key), entry)
+        out = []
+        for item in items:
+            if isinstance(item, str):
+                out.append(item)
+            else:
+                self.add(data.line_of(key), entry, f"'{key}' must list text items, found {_describe(item)}")
+        return tuple(out)
+
+    def check_ids(self, ids, known, line, entry, what: str, describe: Callable[[str], str] | None = None) -> None:
+        for item in ids:
+            if item not in known:
+                self.add(line, entry, f"unknown {what} '{item}'" + (describe(item) if describe else ""))
+
+
+def _describe(value) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"'{str(value).lower()}' (true/false)"
+    if isinstance(value, (dict,)):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"'{shown}'"
+    return repr(value)

@@ -1,0 +1,237 @@
+"""The pathway model: nodes, interactions, inputs, scenarios and interventions.
+
+These are plain immutable records. Loaders (``visualizer.formats``) build them
+and check them; the engine compiles them into arrays; the Qt layer draws them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+__all__ = [
+    "ACTIVATES",
+    "INHIBITS",
+    "NODE_KINDS",
+    "COMPARTMENTS",
+    "TISSUES",
+    "Reference",
+    "Node",
+    "Interaction",
+    "Input",
+    "Scenario",
+    "Intervention",
+    "Region",
+    "REGION_KINDS",
+    "Model",
+]
+
+ACTIVATES = "activates"
+INHIBITS = "inhibits"
+
+#: Node kinds and what they are drawn as (SBGN Activity Flow where it fits).
+NODE_KINDS = {
+    "ligand": "a hormone or other signal arriving from outside the cell",
+    "receptor": "a membrane receptor",
+    "adaptor": "a docking or scaffold protein",
+    "kinase": "a protein kinase",
+    "phosphatase": "a protein phosphatase",
+    "gap": "a GTPase-activating protein",
+    "transcription_regulator": "a transcription factor or co-activator",
+    "protein": "another protein",
+    "lipid": "a lipid or lipid intermediate",
+    "small_molecule": "a metabolite, ion or nucleotide",
+    "cytokine": "a secreted signalling protein",
+    "transporter": "a membrane transporter",
+    "process": "a cellular process",
+    "phenotype": "an outcome at the level of cell, tissue or body",
+    "input": "an external condition set by a scenario",
+}
+
+#: Compartments, outermost first, with the names shown on the diagram.
+COMPARTMENTS = {
+    "blood": "Blood",
+    "extracellular": "Extracellular space",
+    "plasma_membrane": "Plasma membrane",
+    "cytosol": "Cytosol",
+    "glut4_storage_vesicle": "GLUT4 storage vesicles",
+    "lipid_droplet": "Lipid droplet",
+    "mitochondrion": "Mitochondrion",
+    "nucleus": "Nucleus",
+    "whole_body": "Whole body",
+}
+
+#: Tissues, each drawn as its own labelled region.
+TISSUES = {
+    "skeletal_muscle": "Skeletal muscle",
+    "liver": "Liver",
+    "adipose": "Adipose tissue",
+    "pancreas": "Pancreas",
+    "whole_body": "Whole body",
+}
+
+
+@dataclass(frozen=True)
+class Reference:
+    key: str
+    citation: str
+    doi: str | None = None
+
+
+@dataclass(frozen=True)
+class Node:
+    """A molecular species, process or phenotype with activity in [0, ymax]."""
+
+    id: str
+    label: str
+    kind: str = "protein"
+    compartment: str | None = None
+    tissue: str | None = None
+    position: tuple[float, float] | None = None
+    description: str = ""
+    references: tuple[str, ...] = ()
+    tau: float = 1.0
+    ymax: float = 1.0
+    y0: float = 0.0
+    basal: float = 0.0
+    """Constant drive OR-ed with the node's inputs (a Netflux ``=> A`` reaction that no scenario changes)."""
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """A signed influence of ``source`` on ``target`` with its normalised-Hill parameters.
+
+    Interactions into one target that share a ``group`` are combined by AND; the
+    groups of a target are combined by OR (Netflux: one group is one reaction).
+    """
+
+    source: str
+    target: str
+    sign: str = ACTIVATES
+    group: str = ""
+    w: float = 1.0
+    n: float = 1.4
+    ec50: float = 0.5
+    strength: float = 1.0
+    """For an inhibitor, the largest fraction of the group's weight it can remove."""
+    mechanism: str = ""
+    references: tuple[str, ...] = ()
+
+    @property
+    def inhibits(self) -> bool:
+        return self.sign == INHIBITS
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.target, self.group)
+
+
+@dataclass(frozen=True)
+class Input:
+    """A node whose drive is set by the scenario (or ``--set``)."""
+
+    node: str
+    level: float = 0.0
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    label: str
+    description: str = ""
+    inputs: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """A lifestyle change: input-level deltas at intensity 1, scaled linearly by intensity."""
+
+    id: str
+    label: str
+    description: str = ""
+    references: tuple[str, ...] = ()
+    effects: dict[str, float] = field(default_factory=dict)
+    time_scale: str = "chronic"
+
+
+#: How a region is drawn: a tissue is a large labelled area, a compartment a
+#: rounded area inside it, a membrane a band.
+REGION_KINDS = ("tissue", "compartment", "membrane")
+
+
+@dataclass(frozen=True)
+class Region:
+    """A labelled area of the curated diagram (tissue, compartment or membrane band)."""
+
+    id: str
+    label: str
+    kind: str
+    rect: tuple[float, float, float, float]
+    """x, y, width, height in diagram units (y grows downwards)."""
+
+
+@dataclass(frozen=True)
+class Model:
+    title: str
+    nodes: tuple[Node, ...]
+    interactions: tuple[Interaction, ...]
+    inputs: tuple[Input, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    interventions: tuple[Intervention, ...] = ()
+    references: tuple[Reference, ...] = ()
+    regions: tuple[Region, ...] = ()
+    version: str = ""
+    description: str = ""
+    time_unit: str = "min"
+    healthy_scenario: str | None = None
+    disease_scenario: str | None = None
+    default_scenario: str | None = None
+    source: str = ""
+    """Where the model was read from (a path), for messages."""
+
+    # -- look-ups -------------------------------------------------------------
+    @property
+    def node_ids(self) -> list[str]:
+        return [n.id for n in self.nodes]
+
+    @cached_property
+    def _nodes_by_id(self) -> dict[str, Node]:
+        return {n.id: n for n in self.nodes}
+
+    def node(self, node_id: str) -> Node:
+        return self._nodes_by_id[node_id]
+
+    def reference(self, key: str) -> Reference | None:
+        return next((r for r in self.references if r.key == key), None)
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        for s in self.scenarios:
+            if s.id == scenario_id:
+                return s
+        raise KeyError(scenario_id)
+
+    def intervention(self, intervention_id: str) -> Intervention:
+        for i in self.interventions:
+            if i.id == intervention_id:
+                return i
+        raise KeyError(intervention_id)
+
+    @property
+    def input_ids(self) -> list[str]:
+        return [i.node for i in self.inputs]
+
+    @property
+    def has_references(self) -> bool:
+        """True when the model names both a healthy and a disease reference scenario."""
+        return bool(self.healthy_scenario and self.disease_scenario)
+
+    @property
+    def has_positions(self) -> bool:
+        return all(n.position is not None for n in self.nodes)
+
+    def incoming(self, node_id: str) -> list[Interaction]:
+        return [i for i in self.interactions if i.target == node_id]
+
+    def outgoing(self, node_id: str) -> list[Interaction]:
+        return [i for i in self.interactions if i.source == node_id]

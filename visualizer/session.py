@@ -1,0 +1,267 @@
+"""The state the app shows, as plain Python objects that announce their changes.
+
+A :class:`Session` holds the model, the condition in force (scenario,
+interventions, knockouts) and the simulated trajectory since the last change;
+a :class:`Playhead` says where in that trajectory we are. The window, the
+presentation view, headless rendering and movie export all listen to the same
+objects, so they always agree. Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable
+
+import numpy as np
+
+from visualizer.engine import Condition, Network, Trajectory
+from visualizer.model import Model
+from visualizer.recovery import NodeRecovery, recovery
+
+__all__ = ["Signal", "Timeline", "Playhead", "Session", "format_time"]
+
+
+class Signal:
+    """A list of callbacks, called in order on :meth:`emit` (like a Qt signal, without Qt)."""
+
+    def __init__(self) -> None:
+        self._slots: list[Callable] = []
+
+    def connect(self, slot: Callable) -> None:
+        if slot not in self._slots:
+            self._slots.append(slot)
+
+    def disconnect(self, slot: Callable) -> None:
+        if slot in self._slots:
+            self._slots.remove(slot)
+
+    def emit(self, *args) -> None:
+        for slot in list(self._slots):
+            slot(*args)
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+
+_UNIT_STEPS = {  # for models in minutes: (threshold in minutes, divisor, unit)
+    "min": [(60, 1, "min"), (1440, 60, "h"), (10080, 1440, "days"), (math.inf, 10080, "weeks")],
+}
+
+
+def format_time(t: float, unit: str) -> str:
+    """A readable simulated time: '12 min', '3.5 h', '2.0 days', '6.0 weeks' (or '4.2 s')."""
+    steps = _UNIT_STEPS.get(unit)
+    if steps is None:
+        return f"{t:.3g} {unit}".strip() if unit else f"t = {t:.3g}"
+    for limit, div, name in steps:
+        if t < limit:
+            value = t / div
+            return f"{value:.0f} {name}" if name == "min" or value >= 10 else f"{value:.1f} {name}"
+    return f"{t:.3g} {unit}"
+
+
+class Timeline:
+    """Maps a playhead position p in [0, 1] to simulated time, on a log-like scale.
+
+    ``t(p) = knee·((1 + end/knee)^p − 1)``: linear near 0, logarithmic beyond
+    ``knee``, so minute-scale signalling and week-scale adaptation both get room
+    on one slider.
+    """
+
+    def __init__(self, end: float, knee: float = 1.0, unit: str = "min", samples: int = 301):
+        self.end = float(end)
+        self.knee = float(knee)
+        self.unit = unit
+        self.positions = np.linspace(0.0, 1.0, samples)
+        self.times = self.time(self.positions)
+
+    @classmethod
+    def for_network(cls, network: Network) -> "Timeline":
+        slowest = float(network.tau.max(initial=1.0))
+        fastest = float(network.tau.min(initial=1.0))
+        return cls(end=3.0 * slowest, knee=fastest, unit=network.model.time_unit)
+
+    def time(self, p):
+        p = np.clip(p, 0.0, 1.0)
+        return self.knee * (np.power(1.0 + self.end / self.knee, p) - 1.0)
+
+    def position(self, t):
+        t = np.clip(t, 0.0, self.end)
+        return np.log1p(t / self.knee) / np.log1p(self.end / self.knee)
+
+    def label(self, p: float) -> str:
+        return format_time(float(self.time(p)), self.unit)
+
+    def ticks(self) -> list[tuple[float, str]]:
+        """Positions and labels of round times, for slider and plot axes."""
+        if self.unit == "min":
+            candidates = [1, 10, 60, 360, 1440, 10080, 4 * 10080, 12 * 10080, 26 * 10080, 52 * 10080]
+        else:
+            magnitude = 10 ** np.floor(np.log10(max(self.end, 1e-9)))
+            candidates = [self.knee, *(m * magnitude / 10 ** k for k in range(3, -1, -1) for m in (1, 2, 5))]
+        out = [(0.0, format_time(0.0, self.unit))]
+        for t in sorted(set(candidates)):
+            if 0 < t <= self.end:
+                p = float(self.position(t))
+                if p - out[-1][0] >= 0.07:
+                    out.append((p, format_time(t, self.unit)))
+        return out
+
+
+class Playhead:
+    """Where playback is (position p in [0, 1]), whether it plays, how fast, whether it loops.
+
+    Signals: ``position_changed(p)``, ``playing_changed(bool)``, ``speed_changed(float)``.
+    """
+
+    SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+    #: At 1× a whole timeline plays in this many seconds of wall-clock time.
+    SECONDS_PER_PASS = 20.0
+    #: Frames in one pass, for single-frame stepping.
+    FRAMES_PER_PASS = 300
+
+    def __init__(self) -> None:
+        self.position = 0.0
+        self.playing = False
+        self.speed = 1.0
+        self.loop = False
+        self.position_changed = Signal()
+        self.playing_changed = Signal()
+        self.speed_changed = Signal()
+
+    def seek(self, p: float) -> None:
+        p = float(min(max(p, 0.0), 1.0))
+        if p != self.position:
+            self.position = p
+            self.position_changed.emit(p)
+
+    def set_playing(self, playing: bool) -> None:
+        if playing and self.position >= 1.0 and not self.loop:
+            self.seek(0.0)
+        if playing != self.playing:
+            self.playing = playing
+            self.playing_changed.emit(playing)
+
+    def toggle(self) -> None:
+        self.set_playing(not self.playing)
+
+    def set_speed(self, speed: float) -> None:
+        speed = float(min(max(speed, self.SPEEDS[0]), self.SPEEDS[-1]))
+        if speed != self.speed:
+            self.speed = speed
+            self.speed_changed.emit(speed)
+
+    def step(self, frames: int) -> None:
+        """Move by whole frames (arrow keys); pauses playback."""
+        self.set_playing(False)
+        frame = round(self.position * self.FRAMES_PER_PASS) + frames
+        self.seek(frame / self.FRAMES_PER_PASS)
+
+    def advance(self, seconds: float) -> None:
+        """Move forward by ``seconds`` of wall-clock time at the current speed (called per frame)."""
+        if not self.playing:
+            return
+        p = self.position + seconds * self.speed / self.SECONDS_PER_PASS
+        if p >= 1.0:
+            if self.loop:
+                p -= math.floor(p)
+            else:
+                self.seek(1.0)
+                self.set_playing(False)
+                return
+        self.seek(p)
+
+
+class Session:
+    """The model on show, the condition in force, and the trajectory since the last change.
+
+    Changing the condition (scenario, an intervention, a knockout) starts a new
+    trajectory from the values currently shown, and rewinds the playhead, so
+    the audience watches the network respond.
+
+    Signals: ``model_changed()``, ``condition_changed()``, ``trajectory_changed()``,
+    ``values_changed(values)`` (the activities at the playhead).
+    """
+
+    def __init__(self, model: Model, scenario: str | None = None):
+        self.model_changed = Signal()
+        self.condition_changed = Signal()
+        self.trajectory_changed = Signal()
+        self.values_changed = Signal()
+        self.playhead = Playhead()
+        self.playhead.position_changed.connect(self._on_position_change)
+        self.set_model(model, scenario)
+
+    # -- model -------------------------------------------------------------------
+    def set_model(self, model: Model, scenario: str | None = None) -> None:
+        self.model = model
+        self.network = Network(model)
+        self.timeline = Timeline.for_network(self.network)
+        if scenario is None:
+            scenario = model.default_scenario or (model.scenarios[0].id if model.scenarios else None)
+        self.condition = self.network.condition(scenario)
+        self.references = self.network.reference_states()
+        start = self.network.steady_state(self.condition)
+        self._simulate_from(start)
+        self.model_changed.emit()
+        self.condition_changed.emit()
+
+    # -- condition -----------------------------------------------------------------
+    def set_scenario(self, scenario: str | None) -> None:
+        self.apply(self.condition.with_scenario(scenario))
+
+    def set_intervention(self, intervention: str, intensity: float) -> None:
+        """Switch an intervention on at ``intensity`` (0 switches it off)."""
+        active = dict(self.condition.interventions)
+        if intensity > 0:
+            active[intervention] = float(intensity)
+        else:
+            active.pop(intervention, None)
+        self.apply(self.condition.with_interventions(active))
+
+    def set_knockout(self, node: str, knocked_out: bool) -> None:
+        kos = set(self.condition.knockouts)
+        (kos.add if knocked_out else kos.discard)(node)
+        self.apply(self.condition.with_knockouts(kos))
+
+    def reset(self) -> None:
+        """Back to the default scenario at its steady state, with nothing switched on."""
+        self.set_model(self.model)
+
+    def apply(self, cond: Condition) -> None:
+        """Put ``cond`` in force, simulating onward from the values shown now."""
+        self.network.resolve(cond)  # checks names before anything changes
+        start = self.values.copy()
+        self.condition = cond
+        self._simulate_from(start)
+        self.condition_changed.emit()
+
+    # -- trajectory and values -------------------------------------------------------
+    def _simulate_from(self, start: np.ndarray) -> None:
+        self.trajectory: Trajectory = self.network.simulate(self.condition, self.timeline.times, y0=start)
+        self.playhead.position = 0.0
+        self.values = self.trajectory.values[0].copy()
+        self.trajectory_changed.emit()
+        self.playhead.position_changed.emit(0.0)
+
+    def _on_position_change(self, p: float) -> None:
+        traj = self.trajectory
+        x = p * (len(traj.times) - 1)
+        i = min(int(x), len(traj.times) - 2)
+        a = x - i
+        self.values = (1.0 - a) * traj.values[i] + a * traj.values[i + 1]
+        self.values_changed.emit(self.values)
+
+    @property
+    def time(self) -> float:
+        return float(self.timeline.time(self.playhead.position))
+
+    def value(self, node_id: str) -> float:
+        return float(self.values[self.network.index[node_id]])
+
+    def recovery(self) -> dict[str, NodeRecovery] | None:
+        """Recovery status of every node at the values now shown (None without references)."""
+        if self.references is None:
+            return None
+        healthy, disease = self.references
+        return recovery(self.network.node_ids, healthy, disease, self.values)
