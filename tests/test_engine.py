@@ -235,3 +235,17 @@ def test_ryall_steady_state_responds_to_its_inputs():
     assert residual.max() < 1e-5
     assert not np.allclose(off, on)
     assert math.isclose(on[net.index["AngII"]], 0.7, abs_tol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["Kraeutler2010_betaAdrenergic.xlsx", "Zeigler2016_cardiac_fibroblast.xlsx", "Ryall2012_cardiomyocyte_hypertrophy.xlsx"])
+@pytest.mark.parametrize("level", [0.3, 0.7])
+def test_steady_state_matches_a_long_tight_integration(name, level):
+    from scipy.integrate import odeint
+
+    net = Network(load_model(shared_file("models", "netflux", name)))
+    cond = net.condition(inputs={i: level for i in net.model.input_ids})
+    drive, ymax = net.resolve(cond)
+    reference = odeint(lambda y, t: net.derivative(y, drive, ymax), net.y0, [0, 5000], rtol=1e-10, atol=1e-12, mxstep=10**6)[-1]
+    found = net.steady_state(cond)
+    assert found == pytest.approx(reference, abs=5e-6)
+    assert net.is_steady(cond, found)

@@ -9,10 +9,12 @@ short and crossings few. Deterministic: the same model gives the same picture.
 from __future__ import annotations
 
 from dataclasses import replace
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from visualizer.model import Model
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["COLUMN_SPACING", "ROW_SPACING", "layered_positions", "with_layout", "signalling_graph"]
 
@@ -21,8 +23,10 @@ ROW_SPACING = 120.0
 MAX_PER_ROW = 40
 
 
-def signalling_graph(model: Model) -> nx.DiGraph:
+def signalling_graph(model: Model) -> "nx.DiGraph":
     """The model as a directed graph; edges carry sign, group, weight and mechanism."""
+    import networkx as nx  # imported here: the app starts faster on curated models that need no layout
+
     graph = nx.DiGraph()
     for node in model.nodes:
         graph.add_node(node.id, label=node.label, kind=node.kind, compartment=node.compartment or "", tissue=node.tissue or "")
@@ -31,7 +35,9 @@ def signalling_graph(model: Model) -> nx.DiGraph:
     return graph
 
 
-def _depths(model: Model, graph: nx.DiGraph) -> dict[str, int]:
+def _depths(model: Model, graph: "nx.DiGraph") -> dict[str, int]:
+    import networkx as nx
+
     sources = [i for i in model.input_ids if i in graph] or [n for n in graph if graph.in_degree(n) == 0]
     depth: dict[str, int] = {}
     if sources:

@@ -56,7 +56,9 @@ def format_time(t: float, unit: str) -> str:
     for limit, div, name in steps:
         if t < limit:
             value = t / div
-            return f"{value:.0f} {name}" if name == "min" or value >= 10 else f"{value:.1f} {name}"
+            if value == 0 or value >= 10:
+                return f"{value:.0f} {name}"
+            return f"{value:.1f} {name}"
     return f"{t:.3g} {unit}"
 
 
@@ -238,7 +240,12 @@ class Session:
 
     # -- trajectory and values -------------------------------------------------------
     def _simulate_from(self, start: np.ndarray) -> None:
-        self.trajectory: Trajectory = self.network.simulate(self.condition, self.timeline.times, y0=start)
+        times = self.timeline.times
+        if self.network.is_steady(self.condition, start):  # nothing will move: no need to integrate
+            values = np.repeat(start[None, :], len(times), axis=0)
+            self.trajectory: Trajectory = Trajectory(times, values, list(self.network.node_ids))
+        else:
+            self.trajectory = self.network.simulate(self.condition, times, y0=start)
         self.playhead.position = 0.0
         self.values = self.trajectory.values[0].copy()
         self.trajectory_changed.emit()

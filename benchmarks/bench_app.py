@@ -1,0 +1,132 @@
+"""Speed and memory of the desktop app, printed as JSON (medians, each next to its target).
+
+Run: ``python benchmarks/bench_app.py [--quick]``. Runs offscreen. The start-up
+figure is compared with a bare PySide6 window that paints one label, measured
+in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_SCALE_FACTOR", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+_EXIT_ON_FIRST_PAINT = """
+import os, sys
+from PySide6.QtCore import QObject, QEvent
+class Quit(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            obj.removeEventFilter(self)
+            from PySide6.QtCore import QTimer
+            QTimer.singleShot(0, lambda: os._exit(0))  # right after this paint completes
+        return False
+"""
+
+BARE = _EXIT_ON_FIRST_PAINT + """
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication(sys.argv[:1])
+label = QLabel("Insulin Pathway Visualizer")
+quit_filter = Quit()
+label.installEventFilter(quit_filter)
+label.resize(1600, 1000)
+label.show()
+app.exec()
+"""
+
+APP = _EXIT_ON_FIRST_PAINT + """
+from visualizer.qt.app import application, make_window
+app = application()
+window = make_window()
+quit_filter = Quit()
+window.view.viewport().installEventFilter(quit_filter)
+window.resize(1600, 1000)
+window.show()
+app.exec()
+"""
+
+
+def wall(code: str, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def figure(name, value, target, unit="s", **extra):
+    return {"name": name, "median": round(value, 5), "target": target, "unit": unit, "ok": value <= target, **extra}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (for CI)")
+    args = parser.parse_args()
+    reps = 3 if args.quick else 7
+    out = []
+
+    bare = wall(BARE, reps)
+    start = wall(APP, reps)
+    out.append(figure("start to first painted frame of the full diagram", start, 0.6, bare_window=round(bare, 4),
+                      ratio_to_bare=round(start / bare, 2), ratio_target=4.0))
+
+    from PySide6.QtCore import QSettings
+
+    from visualizer.qt.app import application
+    from visualizer.formats import load_builtin_model
+    from visualizer.qt.main_window import MainWindow
+
+    app = application()
+    settings = QSettings(str(Path(os.environ.get("TMPDIR", "/tmp")) / "bench-settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(load_builtin_model(), None, settings=settings)
+    window.resize(1920, 1080)
+    window.show()
+    app.processEvents()
+    window.animator.stop()
+    window.plots  # noqa: B018 - built as in normal use
+    app.processEvents()
+    view = window.view
+    view.resize(1920, 1080)  # the diagram itself at full HD
+    view.fit()
+    session = window.session
+    session.set_intervention("aerobic_exercise", 1.0)
+    session.playhead.set_playing(True)
+    session.playhead.loop = True
+    frames = []
+    for _ in range(60 * (2 if args.quick else 5)):
+        t0 = time.perf_counter()
+        window.animator.step(1 / 60)
+        view.viewport().repaint()
+        frames.append(time.perf_counter() - t0)
+    out.append(figure("one animation frame at 1920x1080 (update + paint)", statistics.median(frames), 0.004,
+                      p95=round(sorted(frames)[int(0.95 * len(frames))], 5)))
+
+    toggles = []
+    for k in range(6 if args.quick else 12):
+        name = ("caloric_restriction", "weight_loss", "resistance_training")[k % 3]
+        t0 = time.perf_counter()
+        session.set_intervention(name, 0.0 if name in session.condition.interventions else 1.0)
+        view.viewport().repaint()
+        toggles.append(time.perf_counter() - t0)
+    out.append(figure("intervention toggle to the first updated frame", statistics.median(toggles), 0.050))
+
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.append(figure("resident memory with the built-in model (peak)", rss_mb, 300, unit="MB"))
+    window.close()
+    print(json.dumps({"benchmark": "app", "figures": out}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""The desktop app as a user sees it: diagram, toggles, playback, plots, inspector, errors."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import QPointF, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QColor, QImage  # noqa: E402
+
+from conftest import shared_file  # noqa: E402
+from visualizer.formats import builtin_model_path, load_builtin_model, load_model  # noqa: E402
+from visualizer.qt.main_window import MainWindow  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(load_builtin_model(), builtin_model_path(), settings=settings)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def pixel_of_node(win: MainWindow, node_id: str) -> QColor:
+    """Colour of the diagram at a point inside the node's glyph, away from its label and bar."""
+    item = win.scene.node_items[node_id]
+    win.view.viewport().repaint()
+    image = win.view.viewport().grab().toImage()
+    point = win.view.mapFromScene(item.mapToScene(QPointF(item.rect.left() + 9, item.rect.top() + 12)))
+    return image.pixelColor(point)
+
+
+def test_window_opens_on_the_built_in_model_in_the_insulin_resistant_scenario(window):
+    assert "Insulin" in window.windowTitle()
+    assert window.session.condition.scenario == "insulin_resistant"
+    assert set(window.scene.node_items) == set(window.session.model.node_ids)
+    assert window.scene.edge_items, "edges are drawn"
+    assert window.scene.junctions, "AND groups are joined visibly"
+    assert window.scene.vesicles is not None, "GLUT4 vesicles are drawn"
+
+
+def test_toggling_an_intervention_changes_badges_and_colours(window, qtbot):
+    session = window.session
+    session.playhead.seek(1.0)
+    before_status = window.scene.node_items["glucose_uptake"].status
+    before_dag = window.scene.node_items["dag"].color
+    before_pixel = pixel_of_node(window, "dag")
+    assert before_status == "unchanged"
+
+    window.controls.rows["caloric_restriction"].check.click()
+    assert session.condition.interventions == {"caloric_restriction": 1.0}
+    assert session.playhead.playing, "switching an intervention on starts playback"
+    session.playhead.set_playing(False)
+    session.playhead.seek(1.0)
+    item = window.scene.node_items["glucose_uptake"]
+    assert item.status in ("partial", "recovered")
+    assert window.scene.node_items["dag"].color != before_dag
+    after_pixel = pixel_of_node(window, "dag")
+    assert after_pixel != before_pixel, "the rendered fill of DAG changes"
+    assert after_pixel.lightness() < before_pixel.lightness(), "DAG falls, so its viridis fill darkens"
+    assert any(it.intervention.id == "caloric_restriction" for it in window.scene.intervention_items)
+    assert "Recovered" in window.controls.summary.text() or "Partly" in window.controls.summary.text()
+
+
+def test_play_advances_the_playhead_and_the_time_label(window, qtbot):
+    label_before = window.playback.time_label.text()
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Space)
+    assert window.session.playhead.playing
+    qtbot.waitUntil(lambda: window.session.playhead.position > 0.02, timeout=5000)
+    assert window.playback.time_label.text() != label_before
+    qtbot.keyClick(window.view, Qt.Key.Key_Space)
+    assert not window.session.playhead.playing
+
+
+def test_arrow_keys_step_one_frame(window, qtbot):
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Right)
+    qtbot.keyClick(window.view, Qt.Key.Key_Right)
+    assert window.session.playhead.position == pytest.approx(2 / window.session.playhead.FRAMES_PER_PASS)
+    qtbot.keyClick(window.view, Qt.Key.Key_Left)
+    assert window.session.playhead.position == pytest.approx(1 / window.session.playhead.FRAMES_PER_PASS)
+
+
+def test_dragging_the_plot_cursor_scrubs_the_playhead(window, qtbot):
+    cursor = window.plots.cursor
+    cursor.setPos(0.5)  # what a drag does: move the line, which emits sigPositionChanged
+    assert window.session.playhead.position == pytest.approx(0.5)
+    window.session.playhead.seek(0.25)
+    assert cursor.value() == pytest.approx(0.25), "and the playhead moves the cursor"
+
+
+def test_clicking_a_node_fills_the_inspector_and_plots_it(window, qtbot):
+    item = window.scene.node_items["pkc_theta"]
+    window.view.center_on_node("pkc_theta")
+    window.scene.clearSelection()
+    pos = window.view.mapFromScene(item.scenePos())
+    qtbot.mouseClick(window.view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    text = window.inspector.toPlainText()
+    assert window.inspector.node_id == "pkc_theta"
+    assert "PKCθ" in text and "IRS-1" in text, text[:500]
+    assert "References" in text
+    assert "pkc_theta" in window.plots.selected
+
+
+def test_knockout_from_the_model_is_drawn(window):
+    window.session.set_knockout("akt", True)
+    assert window.scene.node_items["akt"].knocked_out
+    window.session.playhead.seek(1.0)
+    assert window.session.value("akt") == pytest.approx(0.0, abs=1e-3)
+    window.session.set_knockout("akt", False)
+    assert not window.scene.node_items["akt"].knocked_out
+
+
+def test_bad_model_shows_every_problem_and_keeps_the_old_model(window, tmp_path, qtbot):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("metadata: {title: Broken}\nnodes:\n  - {id: a, label: A, tau: -1}\n  - {id: a, label: B}\n")
+    title = window.session.model.title
+    assert window.open_model(bad) is False
+    dialog = window.problems_dialog
+    assert dialog.isVisible()
+    assert "bad.yaml:3" in dialog.informativeText() and "bad.yaml:4" in dialog.informativeText()
+    assert window.session.model.title == title
+    dialog.close()
+
+
+def test_search_finds_and_centres_a_node(window):
+    assert window.find_node("ceramide") == "ceramide"
+    assert window.find_node("GLUT4") is not None
+    window.search_box.setText("pp2a")
+    window._on_search()
+    assert window.inspector.node_id == "pp2a"
+    assert window.scene.node_items["pp2a"].isSelected()
+
+
+def test_help_overlay_lists_shortcuts(window, qtbot):
+    qtbot.keyClick(window.view, Qt.Key.Key_F1)
+    assert window.help_overlay.isVisible()
+    assert "Space" in window.help_overlay.label.text()
+    qtbot.keyClick(window.help_overlay, Qt.Key.Key_Escape)
+    assert not window.help_overlay.isVisible()
+
+
+def test_imported_model_gets_an_automatic_layout(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    model = load_model(shared_file("models", "netflux", "Kraeutler2010_betaAdrenergic.xlsx"))
+    win = MainWindow(model, None, settings=settings)
+    qtbot.addWidget(win)
+    positions = {nid: (item.pos().x(), item.pos().y()) for nid, item in win.scene.node_items.items()}
+    assert len(set(positions.values())) == len(positions), "no two nodes share a place"
+    rects = [item.mapRectToScene(item.rect) for item in win.scene.node_items.values()]
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :]), "glyphs do not overlap"
+    win.close()
+
+
+def test_theme_and_geometry_persist_in_settings(qtbot, tmp_path):
+    path = str(tmp_path / "settings.ini")
+    win = MainWindow(load_builtin_model(), None, settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    win.resize(1111, 777)
+    win.set_theme("dark")
+    win.close()
+    again = MainWindow(load_builtin_model(), None, settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    assert again.theme.name == "dark"
+    assert again.size().width() == 1111
+    again.close()
+
+
+def test_no_timer_keeps_running_after_close(qtbot, tmp_path):
+    win = MainWindow(load_builtin_model(), None, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.animator.timer.isActive()
+    win.close()
+    assert not [t for t in win.findChildren(QTimer) if t.isActive()]
+    assert len(win.session.values_changed) == 0, "widgets stop listening to the session"
+
+
+def test_soak_20000_frames_keeps_none_refcount_and_items_stable(window, qtbot):
+    """Guards against the PySide6 6.12 defect that drops None's reference count on void calls."""
+    from PySide6.QtWidgets import QApplication
+
+    session, animator = window.session, window.animator
+    animator.stop()
+    session.playhead.loop = True
+    session.playhead.set_playing(True)
+    items_before = len(window.scene.items())
+    refs_before = sys.getrefcount(None)
+    for frame in range(20000):
+        animator.step(1 / 60)
+        if frame % 2000 == 0:
+            session.set_intervention("aerobic_exercise", 1.0 if frame % 4000 == 0 else 0.0)
+        if frame % 250 == 0:
+            QApplication.processEvents()
+    refs_after = sys.getrefcount(None)
+    assert refs_after >= refs_before - 200, f"None's refcount fell from {refs_before} to {refs_after}"
+    assert abs(len(window.scene.items()) - items_before) <= 2
+    assert np.all(np.isfinite(session.values))
+
+
+def test_screenshot_command_writes_a_png_of_the_requested_size(run_cli, tmp_path):
+    out = tmp_path / "shot.png"
+    proc = run_cli("screenshot", "--out", out, "--size", "900x640", "--intervention", "aerobic_exercise")
+    assert proc.returncode == 0, proc.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (900, 640)
+    colours = {image.pixelColor(x, y).rgb() for x in range(0, 900, 23) for y in range(0, 640, 23)}
+    assert len(colours) > 30, "the picture is not blank"
+    assert "Traceback" not in proc.stderr
+
+
+def test_screenshot_command_reports_bad_input(run_cli, tmp_path):
+    proc = run_cli("screenshot", "--out", tmp_path / "x.png", "--size", "big")
+    assert proc.returncode == 2 and "WIDTHxHEIGHT" in proc.stderr
+    proc = run_cli("screenshot", "--out", tmp_path / "nofolder" / "x.png")
+    assert proc.returncode == 2 and "does not exist" in proc.stderr

@@ -1,0 +1,115 @@
+"""The shared state behind every view: timeline, playhead and session (pure Python, no Qt)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from visualizer.model import INHIBITS, Input, Interaction, Intervention, Model, Node, Scenario
+from visualizer.session import Playhead, Session, Timeline, format_time
+
+
+def small_model() -> Model:
+    return Model(
+        title="small",
+        nodes=(Node("signal", "Signal"), Node("brake", "Brake", tau=5), Node("out", "Out", tau=2)),
+        interactions=(Interaction("signal", "out", group="g"), Interaction("brake", "out", INHIBITS, group="g")),
+        inputs=(Input("signal", 0.8), Input("brake", 0.0)),
+        scenarios=(Scenario("well", "Well", inputs={"brake": 0.1}), Scenario("ill", "Ill", inputs={"brake": 0.9})),
+        interventions=(Intervention("cure", "Cure", effects={"brake": -0.8}),),
+        healthy_scenario="well",
+        disease_scenario="ill",
+        default_scenario="ill",
+        time_unit="min",
+    )
+
+
+def test_timeline_is_monotone_and_invertible():
+    tl = Timeline(end=120960, knee=1.0)
+    p = np.linspace(0, 1, 101)
+    t = tl.time(p)
+    assert t[0] == 0 and t[-1] == pytest.approx(120960)
+    assert np.all(np.diff(t) > 0)
+    assert tl.position(t) == pytest.approx(p)
+    assert tl.time(0.25) < 60 < tl.time(0.5) < 10080 < tl.time(0.9), "minutes early on, weeks at the end"
+
+
+def test_timeline_ticks_are_ordered_and_labelled():
+    ticks = Timeline(end=120960).ticks()
+    positions = [p for p, _ in ticks]
+    assert positions == sorted(positions)
+    labels = [label for _, label in ticks]
+    assert labels[0] == "0 min" and any("weeks" in x for x in labels) and any(x.endswith(" h") for x in labels)
+
+
+@pytest.mark.parametrize("t, text", [(0, "0 min"), (0.25, "0.2 min"), (4.5, "4.5 min"), (12, "12 min"), (90, "1.5 h"), (2880, "2.0 days"), (30240, "3.0 weeks")])
+def test_format_time(t, text):
+    assert format_time(t, "min") == text
+
+
+def test_playhead_plays_stops_at_the_end_or_loops():
+    ph = Playhead()
+    seen = []
+    ph.position_changed.connect(seen.append)
+    ph.set_playing(True)
+    ph.advance(ph.SECONDS_PER_PASS / 2)
+    assert ph.position == pytest.approx(0.5) and seen
+    ph.set_speed(2.0)
+    ph.advance(ph.SECONDS_PER_PASS)
+    assert ph.position == 1.0 and not ph.playing
+    ph.loop = True
+    ph.set_playing(True)
+    ph.advance(ph.SECONDS_PER_PASS / 8)
+    assert 0 < ph.position < 1 and ph.playing
+    ph.step(1)
+    assert not ph.playing
+
+
+def test_speed_is_bounded():
+    ph = Playhead()
+    ph.set_speed(100)
+    assert ph.speed == 8.0
+    ph.set_speed(0.01)
+    assert ph.speed == 0.25
+
+
+def test_session_starts_at_the_default_scenario_steady_state():
+    s = Session(small_model())
+    assert s.condition.scenario == "ill"
+    first, last = s.trajectory.values[0], s.trajectory.values[-1]
+    assert first == pytest.approx(last, abs=1e-4), "nothing changes until the user changes something"
+
+
+def test_toggling_an_intervention_continues_from_the_values_shown():
+    s = Session(small_model())
+    events = []
+    s.trajectory_changed.connect(lambda: events.append("trajectory"))
+    s.condition_changed.connect(lambda: events.append("condition"))
+    s.playhead.seek(0.7)
+    shown = s.values.copy()
+    s.set_intervention("cure", 1.0)
+    assert events == ["trajectory", "condition"]
+    assert s.playhead.position == 0.0
+    assert s.values == pytest.approx(shown), "the new trajectory starts where the picture was"
+    s.playhead.seek(1.0)
+    assert s.value("out") > shown[s.network.index["out"]] + 0.1
+    assert s.recovery()["out"].status == "recovered"
+
+
+def test_knockout_and_reset():
+    s = Session(small_model())
+    s.set_knockout("signal", True)
+    s.playhead.seek(1.0)
+    assert s.value("out") == pytest.approx(0.0, abs=1e-3)
+    s.reset()
+    assert s.condition.knockouts == frozenset() and s.condition.interventions == {}
+
+
+def test_unknown_names_change_nothing():
+    from visualizer.problems import UserError
+
+    s = Session(small_model())
+    before = s.condition
+    with pytest.raises(UserError):
+        s.set_intervention("magic", 1.0)
+    assert s.condition == before

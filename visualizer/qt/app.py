@@ -1,0 +1,165 @@
+"""Starting the app, catching unexpected errors, and rendering the window headless."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from visualizer.problems import ModelError, UserError
+
+__all__ = ["ensure_display", "application", "run_app", "make_window", "screenshot", "ErrorReporter"]
+
+log = logging.getLogger("visualizer")
+
+
+def ensure_display(headless: bool) -> None:
+    """Choose a Qt platform before any QApplication exists.
+
+    Commands that only render use the offscreen platform when no display is
+    available; the interactive app refuses with advice instead of letting Qt
+    abort the process.
+    """
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return
+    has_display = sys.platform in ("win32", "darwin") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    if has_display:
+        return
+    if headless:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return
+    raise UserError(
+        "no display is available to open the window. Run it on a desktop, or use the headless commands "
+        "(visualizer screenshot --out diagram.png, visualizer simulate), or set QT_QPA_PLATFORM=offscreen."
+    )
+
+
+def application():
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+            from PySide6.QtCore import qInstallMessageHandler
+
+            def quiet(mode, context, message):  # the offscreen platform's harmless notice
+                if "propagateSizeHints" not in message:
+                    sys.stderr.write(message + "\n")
+
+            qInstallMessageHandler(quiet)
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("Insulin Pathway Visualizer")
+        app.setOrganizationName("insulin-pathway-visualizer")
+    return app
+
+
+class ErrorReporter:
+    """Writes unexpected exceptions to the log with a traceback and shows each kind once."""
+
+    def __init__(self, parent_getter=lambda: None):
+        from visualizer.qt.settings import log_path
+
+        self.path = log_path()
+        handler = logging.FileHandler(self.path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        self.parent_getter = parent_getter
+        self.shown: set[str] = set()
+        self.previous = sys.excepthook
+
+    def install(self) -> None:
+        sys.excepthook = self.handle
+
+    def uninstall(self) -> None:
+        sys.excepthook = self.previous
+
+    def handle(self, exc_type, exc, tb) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            self.previous(exc_type, exc, tb)
+            return
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("unexpected error\n%s", text)
+        key = f"{exc_type.__name__}: {exc}"
+        if key in self.shown:
+            return
+        self.shown.add(key)
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(self.parent_getter())
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle("Something went wrong")
+        box.setText(f"An unexpected error occurred; the app keeps running.\n\n{key}")
+        box.setInformativeText(f"Details were written to {self.path}")
+        box.setDetailedText(text)
+        box.open()
+
+
+def make_window(model_path: Path | None = None, scenario: str | None = None):
+    from visualizer.formats import builtin_model_path, load_model
+    from visualizer.qt.main_window import MainWindow
+
+    path = model_path or builtin_model_path()
+    model = load_model(path)
+    return MainWindow(model, path if model_path else None, scenario=scenario)
+
+
+def run_app(model_path: Path | None = None) -> int:
+    ensure_display(headless=False)
+    app = application()
+    try:
+        window = make_window(model_path)
+    except ModelError:
+        raise
+    reporter = ErrorReporter(lambda: window)
+    reporter.install()
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        reporter.uninstall()
+
+
+def screenshot(out: Path, model_path: Path | None, scenario: str | None, interventions: dict[str, float], time: float | None,
+               size: tuple[int, int]) -> Path:
+    """Render the whole window offscreen at ``size`` and write a PNG.
+
+    Interventions start from the scenario's steady state; ``time`` (in the
+    model's time unit) picks the moment shown, by default the end of the
+    timeline when interventions are on, else the start.
+    """
+    ensure_display(headless=True)
+    app = application()
+    window = make_window(model_path, scenario)
+    session = window.session
+    for name, intensity in interventions.items():
+        session.network.condition(interventions={name: intensity})  # checks the name first
+    if interventions:
+        session.apply(session.condition.with_interventions(interventions))
+    position = 1.0 if time is None and interventions else 0.0
+    if time is not None:
+        if time < 0:
+            raise UserError("--time must be ≥ 0")
+        position = float(session.timeline.position(time))
+    window.resize(*size)
+    window.show()
+    window.plots  # noqa: B018 - the plot panel is part of the picture
+    app.processEvents()
+    window.view.fit()
+    session.playhead.seek(position)
+    window.animator.step(0.4)
+    app.processEvents()
+    image = window.grab().toImage()
+    window.close()
+    from visualizer.atomic import write_atomically
+
+    write_atomically(out, lambda tmp: _save_image(image, tmp))
+    return out
+
+
+def _save_image(image, path: Path) -> None:
+    if not image.save(str(path), "PNG"):
+        raise UserError(f"{path}: could not write the PNG")

@@ -1,0 +1,198 @@
+"""Edges of the pathway: activation arrows with moving signal dots, inhibition T-bars that pulse,
+and the junction that visibly joins the inputs of an AND group."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+
+from visualizer.qt.theme import THEMES, Theme
+
+__all__ = ["EdgeItem", "JunctionItem", "route"]
+
+ARROW = 11.0
+TBAR = 11.0
+JUNCTION_RADIUS = 9.0
+PARTICLE_SPACING = 46.0
+SAMPLES = 64
+
+
+def _segment_hits(line: QLineF, rect: QRectF) -> bool:
+    if rect.contains(line.p1()) or rect.contains(line.p2()):
+        return True
+    edges = [QLineF(rect.topLeft(), rect.topRight()), QLineF(rect.topRight(), rect.bottomRight()),
+             QLineF(rect.bottomRight(), rect.bottomLeft()), QLineF(rect.bottomLeft(), rect.topLeft())]
+    return any(line.intersects(e)[0] == QLineF.IntersectionType.BoundedIntersection for e in edges)
+
+
+def _path_hits(path: QPainterPath, obstacles: list[QRectF]) -> int:
+    poly = path.toFillPolygon() if path.elementCount() > 2 else None
+    points = [path.pointAtPercent(i / 24) for i in range(25)] if poly is not None else [path.pointAtPercent(0), path.pointAtPercent(1)]
+    hits = 0
+    for rect in obstacles:
+        if any(_segment_hits(QLineF(a, b), rect) for a, b in zip(points, points[1:])):
+            hits += 1
+    return hits
+
+
+def route(start: QPointF, end: QPointF, obstacles: list[QRectF]) -> QPainterPath:
+    """A straight path, or the gentlest curve that goes round the obstacles (node rectangles)."""
+    straight = QPainterPath(start)
+    straight.lineTo(end)
+    if not obstacles or _path_hits(straight, obstacles) == 0:
+        return straight
+    mid = (start + end) / 2
+    dx, dy = end.x() - start.x(), end.y() - start.y()
+    length = math.hypot(dx, dy) or 1.0
+    nx_, ny_ = -dy / length, dx / length
+    best, best_hits = straight, _path_hits(straight, obstacles)
+    for offset in (50, -50, 100, -100, 160, -160, 240, -240):
+        path = QPainterPath(start)
+        path.quadTo(QPointF(mid.x() + nx_ * offset, mid.y() + ny_ * offset), end)
+        hits = _path_hits(path, obstacles)
+        if hits == 0:
+            return path
+        if hits < best_hits:
+            best, best_hits = path, hits
+    return best
+
+
+class JunctionItem(QGraphicsItem):
+    """The AND gate where the inputs of one group meet before reaching their target."""
+
+    _font = QFont()
+    _font.setPixelSize(11)
+    _font.setBold(True)
+
+    def __init__(self, pos: QPointF, theme: Theme = THEMES["light"]):
+        super().__init__()
+        self.theme = theme
+        self.setPos(pos)
+        self.setZValue(6)
+        self.setToolTip("AND: the target needs all of these inputs together")
+
+    def boundingRect(self) -> QRectF:
+        r = JUNCTION_RADIUS + 2
+        return QRectF(-r, -r, 2 * r, 2 * r)
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        painter.setPen(QPen(QColor(self.theme.edge), 1.6))
+        painter.setBrush(QColor(self.theme.background))
+        painter.drawEllipse(QPointF(0, 0), JUNCTION_RADIUS, JUNCTION_RADIUS)
+        painter.setPen(QColor(self.theme.text))
+        painter.setFont(self._font)
+        painter.drawText(self.boundingRect(), Qt.AlignmentFlag.AlignCenter, "&")
+
+
+class EdgeItem(QGraphicsItem):
+    """One drawn connection. ``inhibits`` ends it in a T-bar, otherwise in an arrowhead
+    (``head=False`` for the legs that run into an AND junction's arrow).
+
+    Per frame the scene calls :meth:`set_activity` (how strongly the signal
+    flows, 0..1) and :meth:`advance_phase`; dots travel along activation edges
+    at a rate set by the flux, and an active inhibitor's T-bar pulses.
+    """
+
+    def __init__(self, path: QPainterPath, inhibits: bool, theme: Theme = THEMES["light"], head: bool = True, tooltip: str = ""):
+        super().__init__()
+        self.path = path
+        self.inhibits = inhibits
+        self.head = head or inhibits
+        self.theme = theme
+        self.activity = 0.0
+        self.phase = 0.0
+        self.dimmed = False
+        self.highlighted = False
+        self.flashing = False
+        self.detail = True
+        self.particles_enabled = True
+        length = path.length()
+        self._samples = [path.pointAtPercent(path.percentAtLength(length * i / SAMPLES)) for i in range(SAMPLES + 1)]
+        self._particle_count = max(1, int(length / PARTICLE_SPACING))
+        end = self._samples[-1]
+        before = path.pointAtPercent(path.percentAtLength(max(0.0, length - 8.0)))
+        self._end_angle = math.atan2(end.y() - before.y(), end.x() - before.x())
+        self._bounds = path.boundingRect().adjusted(-14, -14, 14, 14)
+        self.setZValue(4)
+        if tooltip:
+            self.setToolTip(tooltip)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def set_activity(self, activity: float) -> None:
+        activity = min(max(activity, 0.0), 1.0)
+        if abs(activity - self.activity) > 1e-4:
+            self.activity = activity
+            self.update()
+
+    def advance_phase(self, seconds: float) -> None:
+        """Move the dots (or the pulse) on by ``seconds`` of wall-clock time."""
+        if self.activity < 0.02:
+            return
+        rate = 0.35 + 1.2 * self.activity if not self.inhibits else 1.5
+        self.phase = (self.phase + seconds * rate) % 1.0
+        self.update()
+
+    def set_flags(self, *, dimmed=None, highlighted=None, flashing=None, detail=None, theme=None, particles=None) -> None:
+        for name, value in (("dimmed", dimmed), ("highlighted", highlighted), ("flashing", flashing), ("detail", detail),
+                            ("theme", theme), ("particles_enabled", particles)):
+            if value is not None and getattr(self, name) != value:
+                setattr(self, name, value)
+                self.update()
+
+    def _pen(self) -> QPen:
+        theme = self.theme
+        color = QColor(theme.inhibition if self.inhibits else theme.activation)
+        width = 2.0 + (1.5 if self.highlighted else 0.0)
+        if self.inhibits:
+            pulse = 0.5 + 0.5 * math.sin(self.phase * 2 * math.pi)
+            width += 3.0 * self.activity * pulse
+            if self.flashing:
+                width += 3.0
+        if self.dimmed:
+            color.setAlpha(70)
+        else:
+            color.setAlpha(int(110 + 145 * max(self.activity, 0.25 if not self.inhibits else 0.0)))
+        pen = QPen(color, width)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        return pen
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        pen = self._pen()
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path)
+        end = self._samples[-1]
+        a = self._end_angle
+        if self.inhibits:
+            px, py = -math.sin(a) * TBAR, math.cos(a) * TBAR
+            bar = QPen(pen)
+            bar.setWidthF(pen.widthF() + 1.5)
+            painter.setPen(bar)
+            painter.drawLine(QPointF(end.x() - px, end.y() - py), QPointF(end.x() + px, end.y() + py))
+        elif self.head:
+            left = QPointF(end.x() - ARROW * math.cos(a - 0.42), end.y() - ARROW * math.sin(a - 0.42))
+            right = QPointF(end.x() - ARROW * math.cos(a + 0.42), end.y() - ARROW * math.sin(a + 0.42))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(pen.color())
+            painter.drawPolygon(QPolygonF([end, left, right]))
+        if self.inhibits or not self.detail or not self.particles_enabled or self.dimmed or self.activity < 0.02:
+            return
+        if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < 0.35:
+            return
+        dot = QColor(self.theme.particle)
+        dot.setAlpha(int(90 + 165 * self.activity))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(dot)
+        radius = 2.5 + 2.0 * self.activity
+        n = self._particle_count
+        for k in range(n):
+            s = (self.phase + k / n) % 1.0
+            if s > 0.94:  # the last stretch is under the arrowhead
+                continue
+            p = self._samples[int(s * SAMPLES)]
+            painter.drawEllipse(p, radius, radius)

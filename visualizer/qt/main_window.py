@@ -1,0 +1,377 @@
+"""The main window: diagram, controls, inspector, plots and playback around one Session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCompleter,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from visualizer.formats import MODEL_SUFFIXES, builtin_model_path, load_model
+from visualizer.problems import ModelError, UserError
+from visualizer.session import Session
+from visualizer.qt.animator import Animator
+from visualizer.qt.control_panel import ControlPanel
+from visualizer.qt.help_overlay import HelpOverlay
+from visualizer.qt.inspector import Inspector
+from visualizer.qt.pathway_scene import PathwayScene
+from visualizer.qt.pathway_view import PathwayView
+from visualizer.qt.playback_bar import PlaybackBar
+from visualizer.qt.settings import app_settings
+from visualizer.qt.theme import THEMES
+
+__all__ = ["MainWindow"]
+
+MODEL_FILTER = "Models (" + " ".join(f"*{s}" for s in MODEL_SUFFIXES) + ");;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, model, model_path: Path | None = None, settings: QSettings | None = None, scenario: str | None = None):
+        super().__init__()
+        self.settings = settings or app_settings()
+        self.model_path = model_path
+        self.session = Session(model, scenario)
+        self.theme = THEMES.get(str(self.settings.value("theme", "light")), THEMES["light"])
+        self.scene = PathwayScene(self.session, self.theme, self)
+        self.view = PathwayView(self.scene)
+        self.controls = ControlPanel(self.session)
+        self.inspector = Inspector(self.session)
+        self._plots = None  # built after the first frame: pyqtgraph takes a third of a second to import
+        self.playback = PlaybackBar(self.session)
+        self.animator = Animator(self.session, self.scene, self)
+        self._build_layout()
+        self._build_actions()
+        self.help_overlay = HelpOverlay(self.actions_for_help(), self.centralWidget())
+        self.scene.node_clicked.connect(self._on_node_clicked)
+        self.scene.node_context.connect(self._on_node_context)
+        self.controls.ghost_toggled.connect(self._set_ghost)
+        self.setAcceptDrops(True)
+        self.resize(1280, 820)
+        self._restore_settings()
+        self._update_title()
+        self.session.model_changed.connect(self._update_title)
+
+    # -- layout ------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(230)
+        self.top_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.top_splitter.addWidget(scroll)
+        self.top_splitter.addWidget(self.view)
+        self.top_splitter.addWidget(self.inspector)
+        self.top_splitter.setStretchFactor(1, 1)
+        self.top_splitter.setSizes([230, 860, 270])
+        self.main_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.main_splitter.addWidget(self.top_splitter)
+        self.plot_area = QWidget()
+        self.plot_area.setLayout(QVBoxLayout())
+        self.plot_area.layout().setContentsMargins(0, 0, 0, 0)
+        self.plot_area.setMinimumHeight(120)
+        self.main_splitter.addWidget(self.plot_area)
+        self.main_splitter.setStretchFactor(0, 1)
+        self.main_splitter.setSizes([640, 180])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.main_splitter, 1)
+        layout.addWidget(self.playback)
+        self.setCentralWidget(central)
+        self.status_label = QLabel()
+        self.statusBar().addWidget(self.status_label, 1)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "", checkable=False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcuts([QKeySequence(s) for s in (shortcut if isinstance(shortcut, (list, tuple)) else [shortcut])])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        ph = self.session.playhead
+        a = self._action
+        self.open_action = a("&Open model…", self.open_dialog, QKeySequence.StandardKey.Open, "Open a model file (.yaml or Netflux .xlsx)")
+        self.builtin_action = a("Open &built-in model", lambda: self.open_model(builtin_model_path()), None, "The insulin signalling model")
+        self.reload_action = a("&Reload model", self.reload, "Ctrl+Shift+R", "Read the model file again")
+        self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.play_action = a("&Play / pause", ph.toggle, "Space", "Play or pause the simulated time")
+        self.forward_action = a("Step &forward", lambda: ph.step(1), "Right", "One frame forward")
+        self.back_action = a("Step &back", lambda: ph.step(-1), "Left", "One frame back")
+        self.restart_action = a("&Restart", lambda: ph.seek(0.0), "Home", "Back to the last change")
+        self.end_action = a("Go to &end", lambda: ph.seek(1.0), "End", "Jump to the end (near steady state)")
+        self.faster_action = a("Faster", lambda: ph.set_speed(ph.speed * 2), "]", "Double the playback speed")
+        self.slower_action = a("Slower", lambda: ph.set_speed(ph.speed / 2), "[", "Halve the playback speed")
+        self.loop_action = a("&Loop", lambda on: self.playback.loop_box.setChecked(on), "L", "Loop playback", checkable=True)
+        self.reset_action = a("Re&set", self.session.reset, "Ctrl+R", "Default scenario, nothing switched on")
+        self.zoom_in_action = a("Zoom &in", self.view.zoom_in, [QKeySequence.StandardKey.ZoomIn, "Ctrl+="], "Zoom in")
+        self.zoom_out_action = a("Zoom &out", self.view.zoom_out, QKeySequence.StandardKey.ZoomOut, "Zoom out")
+        self.fit_action = a("&Fit to window", self.view.fit, ["Ctrl+0", "F"], "Show the whole diagram")
+        self.ghost_action = a("Show &healthy level", self.controls.ghost_check.setChecked, "H", "Mark healthy values on every node", checkable=True)
+        self.dark_action = a("&Dark theme", self._set_dark, "Ctrl+D", "Switch between light and dark", checkable=True)
+        self.search_action = a("&Find node…", self._focus_search, QKeySequence.StandardKey.Find, "Find a node and centre it")
+        self.help_action = a("&Keyboard shortcuts", self.toggle_help, "F1", "List every shortcut")
+        self.about_action = a("&About", self._about)
+        self.dark_action.setChecked(self.theme.name == "dark")
+
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        for act in (self.open_action, self.builtin_action, self.reload_action):
+            file_menu.addAction(act)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = menu.addMenu("&View")
+        for act in (self.zoom_in_action, self.zoom_out_action, self.fit_action, self.search_action):
+            view_menu.addAction(act)
+        view_menu.addSeparator()
+        for act in (self.ghost_action, self.dark_action):
+            view_menu.addAction(act)
+        play_menu = menu.addMenu("&Playback")
+        for act in (self.play_action, self.forward_action, self.back_action, self.restart_action, self.end_action,
+                    self.faster_action, self.slower_action, self.loop_action):
+            play_menu.addAction(act)
+        model_menu = menu.addMenu("&Model")
+        model_menu.addAction(self.reset_action)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.help_action)
+        help_menu.addAction(self.about_action)
+
+        bar = QToolBar("Main")
+        bar.setObjectName("main_toolbar")
+        bar.setMovable(False)
+        for act in (self.open_action, self.zoom_in_action, self.zoom_out_action, self.fit_action):
+            bar.addAction(act)
+        bar.addSeparator()
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Find a node (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMaximumWidth(240)
+        self.search_box.returnPressed.connect(self._on_search)
+        bar.addWidget(self.search_box)
+        bar.addSeparator()
+        bar.addAction(self.help_action)
+        self.addToolBar(bar)
+        self._update_completer()
+        self.session.model_changed.connect(self._update_completer)
+        self.controls.ghost_check.toggled.connect(self.ghost_action.setChecked)
+        self.playback.loop_box.toggled.connect(self.loop_action.setChecked)
+
+    def actions_for_help(self) -> list[QAction]:
+        return [
+            self.play_action, self.forward_action, self.back_action, self.restart_action, self.end_action,
+            self.faster_action, self.slower_action, self.loop_action, self.zoom_in_action, self.zoom_out_action,
+            self.fit_action, self.search_action, self.ghost_action, self.dark_action, self.reset_action,
+            self.open_action, self.reload_action, self.help_action, self.quit_action,
+        ]
+
+    @property
+    def plots(self):
+        """The plot panel, created on first use (or just after the window first appears)."""
+        if self._plots is None:
+            from visualizer.qt.plots import PlotPanel
+
+            self._plots = PlotPanel(self.session)
+            self.plot_area.layout().addWidget(self._plots)
+        return self._plots
+
+    def _after_first_frame(self) -> None:
+        """Load what the first frame did not need, while the user is still reading the diagram."""
+        if self.isVisible():
+            self.plots  # noqa: B018 - builds the panel
+            import scipy.integrate  # noqa: F401 - warm the solver so the first toggle responds at once
+
+    # -- model files --------------------------------------------------------------------
+    def open_dialog(self) -> None:
+        folder = str(self.settings.value("last_folder", str(Path.home())))
+        path, _ = QFileDialog.getOpenFileName(self, "Open model", folder, MODEL_FILTER)
+        if path:
+            self.settings.setValue("last_folder", str(Path(path).parent))
+            self.open_model(Path(path))
+
+    def open_model(self, path: Path) -> bool:
+        """Load ``path``; on any problem show every message and keep the model that was open."""
+        try:
+            model = load_model(path)
+        except ModelError as exc:
+            self.show_problems(path, exc.problems)
+            return False
+        try:
+            self.session.set_model(model)
+        except UserError as exc:
+            QMessageBox.warning(self, "Cannot show this model", str(exc))
+            return False
+        self.model_path = Path(path)
+        self.settings.setValue("last_model", str(path))
+        self.view.fit()
+        self.status_label.setText(f"Opened {Path(path).name}")
+        return True
+
+    def reload(self) -> None:
+        if self.model_path is not None:
+            self.open_model(self.model_path)
+
+    def show_problems(self, path: Path, problems) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Cannot open model")
+        count = len(problems)
+        box.setText(f"{Path(path).name} has {count} problem{'s' if count != 1 else ''}; the model that was open stays open.")
+        box.setInformativeText("\n".join(str(p) for p in problems[:12]) + ("\n…" if count > 12 else ""))
+        box.setDetailedText("\n".join(str(p) for p in problems))
+        box.setObjectName("problems_dialog")
+        box.open()
+        self.problems_dialog = box
+
+    def dragEnterEvent(self, event) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            self.open_model(Path(urls[0].toLocalFile()))
+            event.acceptProposedAction()
+
+    # -- reactions ------------------------------------------------------------------------
+    def _update_title(self) -> None:
+        name = f" — {self.model_path.name}" if self.model_path else ""
+        self.setWindowTitle(f"{self.session.model.title}{name} · Insulin Pathway Visualizer")
+
+    def _update_completer(self) -> None:
+        labels = [f"{n.label} ({n.id})" if n.label != n.id else n.id for n in self.session.model.nodes]
+        completer = QCompleter(labels, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.activated.connect(lambda text: self._on_search(text))
+        self.search_box.setCompleter(completer)
+
+    def find_node(self, text: str) -> str | None:
+        text = text.strip()
+        if not text:
+            return None
+        model = self.session.model
+        if text.endswith(")") and "(" in text:
+            text = text[text.rindex("(") + 1 : -1]
+        low = text.lower()
+        for n in model.nodes:
+            if low in (n.id.lower(), n.label.lower()):
+                return n.id
+        for n in model.nodes:
+            if low in n.id.lower() or low in n.label.lower():
+                return n.id
+        return None
+
+    def _on_search(self, text: str | None = None) -> None:
+        query = text if isinstance(text, str) else self.search_box.text()
+        nid = self.find_node(query)
+        if nid is None:
+            self.status_label.setText(f"No node matches '{query}'")
+            return
+        self.view.center_on_node(nid)
+        self.inspector.show_node(nid)
+        self.status_label.setText(f"Found {self.session.model.node(nid).label}")
+
+    def _focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def _on_node_clicked(self, node_id: str) -> None:
+        """Click: inspect the node and add it to the plots; clicking the inspected node again removes it."""
+        if self.inspector.node_id == node_id and node_id in self.plots.selected:
+            self.plots.toggle_node(node_id)
+        elif node_id not in self.plots.selected:
+            self.plots.toggle_node(node_id)
+        self.inspector.show_node(node_id)
+
+    def _on_node_context(self, node_id: str, screen_pos) -> None:
+        node = self.session.model.node(node_id)
+        knocked = node_id in self.session.condition.knockouts
+        menu = QMenu(self)
+        ko = menu.addAction(f"Restore {node.label}" if knocked else f"Knock out {node.label}")
+        ko.triggered.connect(lambda: self.session.set_knockout(node_id, not knocked))
+        plot = menu.addAction(f"Remove {node.label} from plots" if node_id in self.plots.selected else f"Plot {node.label}")
+        plot.triggered.connect(lambda: self.plots.toggle_node(node_id))
+        menu.addAction("Inspect").triggered.connect(lambda: self.inspector.show_node(node_id))
+        self._context_menu = menu
+        menu.popup(screen_pos)
+
+    def _set_ghost(self, on: bool) -> None:
+        self.scene.set_ghost(on)
+
+    def _set_dark(self, on: bool) -> None:
+        self.set_theme("dark" if on else "light")
+
+    def set_theme(self, name: str) -> None:
+        self.theme = THEMES[name]
+        self.scene.set_theme(self.theme)
+        self.settings.setValue("theme", name)
+        self.view.viewport().update()
+
+    def toggle_help(self) -> None:
+        self.help_overlay.toggle()
+
+    def _about(self) -> None:
+        from visualizer import __version__
+
+        QMessageBox.about(self, "About", f"<b>Insulin Pathway Visualizer</b> {__version__}<br>"
+                          "An animated, model-driven diagram of insulin signalling and its recovery.")
+
+    # -- window life -----------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        size = self.settings.value("window_size")
+        if isinstance(size, QSize) and size.isValid():
+            self.resize(size)  # some platforms restore position but not size
+        for key, splitter in (("top_splitter", self.top_splitter), ("main_splitter", self.main_splitter)):
+            state = self.settings.value(key)
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self.animator.timer.isActive():
+            self.view.fit()
+            self.animator.start()
+            QTimer.singleShot(50, self, self._after_first_frame)
+
+    def closeEvent(self, event) -> None:
+        self.animator.stop()
+        self.session.playhead.set_playing(False)
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("window_size", self.size())
+        self.settings.setValue("top_splitter", self.top_splitter.saveState())
+        self.settings.setValue("main_splitter", self.main_splitter.saveState())
+        self.settings.sync()
+        for widget in (self.scene, self.view, self.controls, self.inspector, self._plots, self.playback):
+            if widget is not None:
+                widget.disconnect_session()
+        super().closeEvent(event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.help_overlay.setGeometry(self.centralWidget().rect())
+

@@ -1,0 +1,216 @@
+"""A node of the pathway: its glyph, label, activity colour, level bar and recovery badge."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF, QStaticText
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+
+from visualizer.model import Node
+from visualizer.qt.theme import BADGES, THEMES, Theme, activity_color, text_color_on
+
+__all__ = ["NodeItem", "glyph_path", "NODE_HEIGHT", "MIN_NODE_WIDTH"]
+
+NODE_HEIGHT = 46.0
+MIN_NODE_WIDTH = 96.0
+BAR_HEIGHT = 6.0
+BADGE_RADIUS = 10.0
+
+_ROUNDED = {"ligand", "receptor", "adaptor", "kinase", "phosphatase", "gap", "transcription_regulator", "protein", "transporter", "cytokine"}
+_ELLIPSE = {"lipid", "small_molecule"}
+
+
+def glyph_path(kind: str, rect: QRectF) -> QPainterPath:
+    """The outline of a node glyph, after SBGN Activity Flow where it fits.
+
+    Proteins are rounded rectangles (macromolecules), lipids and small molecules
+    ellipses (simple chemicals), phenotypes hexagons, processes plain
+    rectangles, and inputs concave hexagons (perturbations).
+    """
+    path = QPainterPath()
+    x, y, w, h = rect.x(), rect.y(), rect.width(), rect.height()
+    cut = min(h / 2.0, 16.0)
+    if kind in _ROUNDED:
+        path.addRoundedRect(rect, 10, 10)
+    elif kind in _ELLIPSE:
+        path.addEllipse(rect)
+    elif kind == "phenotype":
+        path.addPolygon(QPolygonF([QPointF(x + cut, y), QPointF(x + w - cut, y), QPointF(x + w, y + h / 2), QPointF(x + w - cut, y + h),
+                                   QPointF(x + cut, y + h), QPointF(x, y + h / 2)]))
+        path.closeSubpath()
+    elif kind == "input":
+        path.addPolygon(QPolygonF([QPointF(x, y), QPointF(x + w, y), QPointF(x + w - cut, y + h / 2), QPointF(x + w, y + h),
+                                   QPointF(x, y + h), QPointF(x + cut, y + h / 2)]))
+        path.closeSubpath()
+    else:
+        path.addRect(rect)
+    return path
+
+
+class NodeItem(QGraphicsItem):
+    """Draws one node; the scene sets its value, badge and flags, the item only paints.
+
+    Activity is shown three ways at once, so nothing relies on colour: the
+    fill (viridis), the level bar's length, and, on request, the number.
+    """
+
+    _font = QFont()
+    _font.setPixelSize(13)
+    _font.setBold(True)
+    _badge_font = QFont()
+    _badge_font.setPixelSize(13)
+    _badge_font.setBold(True)
+    _small_font = QFont()
+    _small_font.setPixelSize(10)
+
+    def __init__(self, node: Node, theme: Theme = THEMES["light"]):
+        super().__init__()
+        self.node = node
+        self.theme = theme
+        self.fraction = 0.0
+        self.healthy: float | None = None
+        self.show_ghost = False
+        self.status: str | None = None
+        self.knocked_out = False
+        self.highlighted = False
+        self.detail = True
+        metrics = QFontMetricsF(self._font)
+        lines = self._wrap(node.label, metrics)
+        self._text = QStaticText("\n".join(lines) if len(lines) == 1 else "<br>".join(lines))
+        self._text.setTextFormat(Qt.TextFormat.RichText if len(lines) > 1 else Qt.TextFormat.PlainText)
+        self._text.prepare(font=self._font)
+        text_w = max(metrics.horizontalAdvance(line) for line in lines)
+        width = max(MIN_NODE_WIDTH, text_w + 28.0)
+        height = NODE_HEIGHT + (len(lines) - 1) * metrics.height()
+        self.rect = QRectF(-width / 2, -height / 2, width, height)
+        self._text_size = self._text.size()
+        self._path = glyph_path(node.kind, self.rect)
+        self._bounds = self.rect.adjusted(-3, -BADGE_RADIUS - 3, BADGE_RADIUS + 3, 3)
+        if node.position is not None:
+            self.setPos(QPointF(*node.position))
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setAcceptHoverEvents(True)
+        self.setToolTip(f"<b>{node.label}</b><br>{node.description}" if node.description else node.label)
+        self.setZValue(10)
+
+    @staticmethod
+    def _wrap(label: str, metrics: QFontMetricsF) -> list[str]:
+        if metrics.horizontalAdvance(label) <= 150 or " " not in label:
+            return [label]
+        words, lines, line = label.split(), [], ""
+        for word in words:
+            trial = f"{line} {word}".strip()
+            if line and metrics.horizontalAdvance(trial) > 150:
+                lines.append(line)
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+        return lines
+
+    # -- state set by the scene ------------------------------------------------------
+    def set_fraction(self, fraction: float) -> None:
+        if abs(fraction - self.fraction) > 1e-4:
+            self.fraction = fraction
+            self.update()
+
+    def set_status(self, status: str | None) -> None:
+        if status != self.status:
+            self.status = status
+            self.update()
+
+    def set_flags(self, *, knocked_out=None, highlighted=None, show_ghost=None, detail=None, theme=None) -> None:
+        for name, value in (("knocked_out", knocked_out), ("highlighted", highlighted), ("show_ghost", show_ghost),
+                            ("detail", detail), ("theme", theme)):
+            if value is not None and getattr(self, name) != value:
+                setattr(self, name, value)
+                self.update()
+
+    @property
+    def color(self) -> QColor:
+        return QColor(150, 150, 150) if self.knocked_out else activity_color(self.fraction)
+
+    # -- QGraphicsItem ---------------------------------------------------------------
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return self._path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        theme = self.theme
+        fill = self.color
+        selected = self.isSelected()
+        outline = QPen(QColor(theme.node_outline), 3.2 if selected or self.highlighted else 1.4)
+        if self.highlighted and not selected:
+            outline.setColor(QColor("#E69F00"))
+        if self.knocked_out:
+            outline.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(outline)
+        painter.setBrush(fill)
+        painter.drawPath(self._path)
+        if self.knocked_out:
+            painter.setBrush(QBrush(QColor(90, 90, 90, 120), Qt.BrushStyle.BDiagPattern))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawPath(self._path)
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod < 0.3 or not self.detail:
+            return
+        rect = self.rect
+        text_color = text_color_on(fill)
+        painter.setPen(text_color)
+        painter.setFont(self._font)
+        origin = QPointF(-self._text_size.width() / 2, rect.top() + (rect.height() - BAR_HEIGHT - 4 - self._text_size.height()) / 2)
+        painter.drawStaticText(origin, self._text)
+        self._paint_bar(painter, text_color)
+        if self.knocked_out:
+            painter.setPen(QPen(QColor("#D55E00"), 3))
+            inset = rect.adjusted(14, 8, -14, -8)
+            painter.drawLine(inset.topLeft(), inset.bottomRight())
+            painter.drawLine(inset.topRight(), inset.bottomLeft())
+        elif self.status in BADGES:
+            self._paint_badge(painter)
+
+    def _paint_bar(self, painter: QPainter, text_color: QColor) -> None:
+        rect = self.rect
+        bar = QRectF(rect.left() + 16, rect.bottom() - BAR_HEIGHT - 5, rect.width() - 32, BAR_HEIGHT)
+        painter.setPen(Qt.PenStyle.NoPen)
+        track = QColor(text_color)
+        track.setAlpha(60)
+        painter.setBrush(track)
+        painter.drawRect(bar)
+        painter.setBrush(text_color)
+        painter.drawRect(QRectF(bar.left(), bar.top(), bar.width() * min(max(self.fraction, 0.0), 1.0), bar.height()))
+        if self.show_ghost and self.healthy is not None:
+            x = bar.left() + bar.width() * min(max(self.healthy, 0.0), 1.0)
+            painter.setPen(QPen(QColor("#FFFFFF") if text_color.lightness() < 128 else QColor("#000000"), 2.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawLine(QPointF(x, bar.top() - 4), QPointF(x, bar.bottom() + 4))
+            painter.setPen(QPen(QColor("#E69F00"), 1.2))
+            painter.drawLine(QPointF(x, bar.top() - 4), QPointF(x, bar.bottom() + 4))
+
+    def _paint_badge(self, painter: QPainter) -> None:
+        badge = BADGES[self.status]
+        center = QPointF(self.rect.right() - 2, self.rect.top() + 2)
+        painter.setPen(QPen(QColor("#FFFFFF"), 1.5))
+        painter.setBrush(QColor(badge.color))
+        painter.drawEllipse(center, BADGE_RADIUS, BADGE_RADIUS)
+        painter.setPen(QColor("#FFFFFF"))
+        painter.setFont(self._badge_font)
+        painter.drawText(QRectF(center.x() - BADGE_RADIUS, center.y() - BADGE_RADIUS, 2 * BADGE_RADIUS, 2 * BADGE_RADIUS),
+                         Qt.AlignmentFlag.AlignCenter, badge.symbol)
+
+    def boundary_point(self, toward: QPointF) -> QPointF:
+        """Where a line from the centre towards ``toward`` (scene coordinates) leaves the glyph."""
+        center = self.pos()
+        dx, dy = toward.x() - center.x(), toward.y() - center.y()
+        if dx == 0 and dy == 0:
+            return center
+        hw, hh = self.rect.width() / 2 + 4, self.rect.height() / 2 + 4
+        if self.node.kind in _ELLIPSE:
+            t = 1.0 / math.sqrt((dx / hw) ** 2 + (dy / hh) ** 2)
+        else:
+            t = min(hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf)
+        return QPointF(center.x() + dx * t, center.y() + dy * t)

@@ -1,0 +1,253 @@
+"""The pathway diagram as a QGraphicsScene that listens to a :class:`~visualizer.session.Session`.
+
+The scene builds one item per region, node, edge and AND junction from the
+model, then on every change of the session's values it only sets numbers on
+those items (fill, bar, badge, flux); items repaint themselves.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsScene
+
+from visualizer.layout import with_layout
+from visualizer.session import Session
+from visualizer.qt.edge_item import JUNCTION_RADIUS, EdgeItem, JunctionItem, route
+from visualizer.qt.intervention_item import InterventionItem
+from visualizer.qt.node_item import NodeItem
+from visualizer.qt.region_item import RegionItem
+from visualizer.qt.theme import THEMES, Theme
+from visualizer.qt.vesicle_item import VesicleItem
+
+__all__ = ["PathwayScene"]
+
+#: Above this many nodes, flow dots and badges are off by default (level of detail).
+LARGE_MODEL = 400
+
+
+class PathwayScene(QGraphicsScene):
+    """Signals: ``node_clicked(str)`` when a node is clicked, ``node_context(str, QPoint)`` on right click."""
+
+    node_clicked = Signal(str)
+    node_context = Signal(str, object)
+
+    def __init__(self, session: Session, theme: Theme = THEMES["light"], parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.theme = theme
+        self.show_ghost = False
+        self.node_items: dict[str, NodeItem] = {}
+        self.edge_items: list[EdgeItem] = []
+        self.edges_by_interaction: dict[tuple[str, str, str], EdgeItem] = {}
+        self.group_edges: dict[tuple[str, str], EdgeItem] = {}
+        self.junctions: dict[tuple[str, str], JunctionItem] = {}
+        self.intervention_items: list[InterventionItem] = []
+        self.vesicles: VesicleItem | None = None
+        self._build()
+        session.model_changed.connect(self._build)
+        session.values_changed.connect(self._on_values_change)
+        session.condition_changed.connect(self._on_condition_change)
+
+    def disconnect_session(self) -> None:
+        """Stop listening (called when the window closes)."""
+        self.session.model_changed.disconnect(self._build)
+        self.session.values_changed.disconnect(self._on_values_change)
+        self.session.condition_changed.disconnect(self._on_condition_change)
+
+    # -- building ----------------------------------------------------------------
+    def _build(self) -> None:
+        self.clear()
+        self.node_items.clear()
+        self.edge_items.clear()
+        self.edges_by_interaction.clear()
+        self.group_edges.clear()
+        self.junctions.clear()
+        self.intervention_items.clear()
+        self.vesicles = None
+        model = with_layout(self.session.model)
+        self.laid_out_model = model
+        # flux along an edge = source activity × weight (an inhibitor's strength)
+        self._weights = {it.key: (it.strength if it.inhibits else it.w) for it in model.interactions}
+        self.large = len(model.nodes) > LARGE_MODEL
+        self.setBackgroundBrush(QColor(self.theme.background))
+        for region in model.regions:
+            self.addItem(RegionItem(region, self.theme))
+        for node in model.nodes:
+            item = NodeItem(node, self.theme)
+            item.set_flags(detail=not self.large)
+            self.addItem(item)
+            self.node_items[node.id] = item
+        self._build_edges(model)
+        self._build_vesicles(model)
+        refs = self.session.references
+        if refs is not None:
+            healthy = refs[0]
+            for i, nid in enumerate(self.session.network.node_ids):
+                ymax = self.session.network.ymax[i] or 1.0
+                self.node_items[nid].healthy = float(healthy[i] / ymax)
+        bounds = self.itemsBoundingRect()
+        self.diagram_rect = bounds
+        # generous margins so the view can place the diagram anywhere (beside the legend, under the title)
+        margin = max(bounds.width(), bounds.height(), 2000.0)
+        self.setSceneRect(bounds.adjusted(-margin, -margin, margin, margin))
+        self._on_condition_change()
+        self._on_values_change(self.session.values)
+
+    def _build_edges(self, model) -> None:
+        obstacles = {nid: item.mapRectToScene(item.rect) for nid, item in self.node_items.items()}
+        check = len(model.nodes) <= LARGE_MODEL
+        groups: dict[tuple[str, str], list] = {}
+        for it in model.interactions:
+            groups.setdefault((it.target, it.group), []).append(it)
+        for (target, group), members in groups.items():
+            tgt = self.node_items[target]
+            if len(members) == 1:
+                it = members[0]
+                self._add_edge(it.source, tgt, tgt.pos(), it, obstacles if check else {}, into_node=True)
+                continue
+            # AND group: legs meet at a junction beside the target, one arrow goes on into it.
+            src_points = [self.node_items[m.source].pos() for m in members if m.source != target]
+            mean = QPointF(sum(p.x() for p in src_points) / len(src_points), sum(p.y() for p in src_points) / len(src_points)) if src_points else tgt.pos() + QPointF(0, -80)
+            activators = [self.node_items[m.source].pos() for m in members if not m.inhibits and m.source != target]
+            if activators:
+                mean = QPointF(sum(p.x() for p in activators) / len(activators), sum(p.y() for p in activators) / len(activators))
+            direction = mean - tgt.pos()
+            length = math.hypot(direction.x(), direction.y()) or 1.0
+            edge_point = tgt.boundary_point(mean)
+            junction_pos = edge_point + direction / length * 30.0
+            junction = JunctionItem(junction_pos, self.theme)
+            self.addItem(junction)
+            self.junctions[(target, group)] = junction
+            for m in members:
+                self._add_edge(m.source, junction, junction_pos, m, obstacles if check else {}, into_node=False)
+            path_start = junction_pos + (edge_point - junction_pos) * (JUNCTION_RADIUS / 30.0)
+            out = EdgeItem(route(path_start, edge_point, []), False, self.theme, tooltip=f"AND group into {tgt.node.label}")
+            self.addItem(out)
+            self.edge_items.append(out)
+            self.group_edges[(target, group)] = out
+
+    def _add_edge(self, source_id: str, end_item, end_center: QPointF, it, obstacles, into_node: bool) -> None:
+        src = self.node_items[source_id]
+        start = src.boundary_point(end_center)
+        if into_node:
+            end = end_item.boundary_point(src.pos())
+        else:
+            d = src.pos() - end_center
+            length = math.hypot(d.x(), d.y()) or 1.0
+            end = end_center + d / length * (JUNCTION_RADIUS + 2)
+        others = [r for nid, r in obstacles.items() if nid not in (source_id, it.target)]
+        path = route(start, end, others)
+        tip = f"<b>{src.node.label} {'⊣' if it.inhibits else '→'} {self.node_items[it.target].node.label}</b>"
+        if it.mechanism:
+            tip += f"<br>{it.mechanism}"
+        edge = EdgeItem(path, it.inhibits, self.theme, head=into_node, tooltip=tip)
+        self.addItem(edge)
+        self.edge_items.append(edge)
+        self.edges_by_interaction[it.key] = edge
+
+    def _build_vesicles(self, model) -> None:
+        target = self.node_items.get("glut4_translocation")
+        storage = next((r for r in model.regions if r.kind == "compartment" and "glut4" in r.id), None)
+        if target is None or storage is None:
+            return
+        x, y, w, h = storage.rect
+        self.vesicles = VesicleItem(QRectF(x, y, w, h), target.pos() + QPointF(0, target.rect.height() / 2), target.rect.width())
+        self.addItem(self.vesicles)
+
+    # -- listening to the session -------------------------------------------------------
+    def _on_values_change(self, values: np.ndarray) -> None:
+        net = self.session.network
+        ymax = np.where(net.ymax > 0, net.ymax, 1.0)
+        fractions = values / ymax
+        for nid, i in net.index.items():
+            self.node_items[nid].set_fraction(float(fractions[i]))
+        for key, edge in self.edges_by_interaction.items():
+            edge.set_activity(float(fractions[net.index[key[0]]]) * self._weights[key])
+        if self.group_edges:
+            gvals = net.group_values(values)
+            for k, (target, group) in enumerate(net.group_keys):
+                out = self.group_edges.get((target, group))
+                if out is not None:
+                    out.set_activity(float(gvals[k]))
+        if self.vesicles is not None:
+            self.vesicles.set_level(float(fractions[net.index["glut4_translocation"]]))
+        status = self.session.recovery()
+        show_badges = not self.large
+        for nid, item in self.node_items.items():
+            item.set_status(status[nid].status if status is not None and show_badges else None)
+
+    def _on_condition_change(self) -> None:
+        cond = self.session.condition
+        for nid, item in self.node_items.items():
+            item.set_flags(knocked_out=nid in cond.knockouts)
+        for item in self.intervention_items:
+            self.removeItem(item)
+        self.intervention_items.clear()
+        model = self.session.model
+        placed = 0
+        for name, intensity in cond.interventions.items():
+            iv = model.intervention(name)
+            targets = [(self.node_items[n].pos(), d) for n, d in iv.effects.items() if n in self.node_items]
+            if not targets:
+                continue
+            anchor = self._intervention_anchor(targets, placed)
+            item = InterventionItem(iv, intensity, anchor, targets, self.theme)
+            self.addItem(item)
+            self.intervention_items.append(item)
+            placed += 1
+
+    def _intervention_anchor(self, targets, index: int) -> QPointF:
+        """Above the scene's top edge, spread out, so glyphs never cover nodes."""
+        rect = self.diagram_rect
+        xs = [p.x() for p, _ in targets]
+        x = sum(xs) / len(xs)
+        return QPointF(x + (index % 2) * 40 - 20, rect.top() - 40 - 50 * index)
+
+    # -- per-frame and appearance ---------------------------------------------------------
+    def tick(self, seconds: float) -> None:
+        """Advance the flow dots, the inhibitor pulses and the GLUT4 vesicles."""
+        for edge in self.edge_items:
+            edge.advance_phase(seconds)
+        if self.vesicles is not None and self.vesicles.level > 0.01:
+            self.vesicles.advance_phase(seconds)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.setBackgroundBrush(QColor(theme.background))
+        for item in self.items():
+            if isinstance(item, RegionItem):
+                item.set_theme(theme)
+            elif isinstance(item, (NodeItem, EdgeItem)):
+                item.set_flags(theme=theme)
+            elif isinstance(item, JunctionItem):
+                item.theme = theme
+                item.update()
+
+    def set_ghost(self, on: bool) -> None:
+        self.show_ghost = on
+        for item in self.node_items.values():
+            item.set_flags(show_ghost=on)
+
+    def node_at(self, pos) -> str | None:
+        for item in self.items(pos):
+            if isinstance(item, NodeItem):
+                return item.node.id
+        return None
+
+    def mousePressEvent(self, event) -> None:
+        super().mousePressEvent(event)
+        nid = self.node_at(event.scenePos())
+        if nid is not None and event.button().name == "LeftButton":
+            self.node_clicked.emit(nid)
+
+    def contextMenuEvent(self, event) -> None:
+        nid = self.node_at(event.scenePos())
+        if nid is not None:
+            self.node_context.emit(nid, event.screenPos())
+            event.accept()
+        else:
+            super().contextMenuEvent(event)

@@ -1,0 +1,224 @@
+"""The view onto the pathway scene: zoom, pan, fit, and an always-visible title, clock and legend.
+
+Title, simulated time and legend are painted in ``drawForeground`` in
+viewport coordinates, so they stay put while the diagram zooms and pans, and
+they appear in every screenshot and export.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsView
+
+from visualizer.qt.pathway_scene import PathwayScene
+from visualizer.qt.theme import BADGES, activity_color
+
+__all__ = ["PathwayView"]
+
+ZOOM_STEP = 1.2
+TITLE_BAND = 72
+LEGEND_HEIGHT = 34
+CAPTION_HEIGHT = 110
+MIN_ZOOM, MAX_ZOOM = 0.05, 8.0
+
+
+class PathwayView(QGraphicsView):
+    _title_font = QFont()
+    _title_font.setPixelSize(20)
+    _title_font.setBold(True)
+    _font = QFont()
+    _font.setPixelSize(13)
+    _small = QFont()
+    _small.setPixelSize(12)
+
+    def __init__(self, scene: PathwayScene, parent=None):
+        super().__init__(scene, parent)
+        self.pathway = scene
+        self.caption = ""
+        self.show_legend = True
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAcceptDrops(False)  # the window handles dropped files
+        session = scene.session
+        session.values_changed.connect(self._on_values)
+        session.condition_changed.connect(self._on_values)
+
+    def disconnect_session(self) -> None:
+        session = self.pathway.session
+        session.values_changed.disconnect(self._on_values)
+        session.condition_changed.disconnect(self._on_values)
+
+    def _on_values(self, *args) -> None:
+        # the clock and the status line change with every frame; repaint just the foreground strip
+        self.viewport().update(0, 0, self.viewport().width(), 74)
+
+    # -- zoom and navigation ------------------------------------------------------------
+    @property
+    def zoom(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float) -> None:
+        new = min(max(self.zoom * factor, MIN_ZOOM), MAX_ZOOM)
+        factor = new / self.zoom
+        self.scale(factor, factor)
+
+    def zoom_in(self) -> None:
+        self.zoom_by(ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(1 / ZOOM_STEP)
+
+    def fit(self) -> None:
+        """Show the whole diagram between the title band and the legend band."""
+        rect = self.pathway.itemsBoundingRect().adjusted(-20, -20, 20, 20)  # includes intervention glyphs
+        view = self.viewport().rect()
+        if rect.isEmpty() or view.width() < 50 or view.height() < 50:
+            return
+        bottom = self.legend_height() + (CAPTION_HEIGHT if self.caption else 0)
+        free_w = max(view.width() - 20, 50)
+        free_h = max(view.height() - TITLE_BAND - bottom - 10, 50)
+        scale = min(free_w / rect.width(), free_h / rect.height(), MAX_ZOOM)
+        self.resetTransform()
+        self.scale(scale, scale)
+        center_view = QPointF(view.width() / 2, TITLE_BAND + free_h / 2)
+        offset = QPointF(view.width() / 2, view.height() / 2) - center_view
+        self.centerOn(rect.center() + offset / scale)
+
+    def legend_height(self) -> float:
+        return LEGEND_HEIGHT if self.show_legend else 0.0
+
+    def center_on_node(self, node_id: str) -> None:
+        item = self.pathway.node_items.get(node_id)
+        if item is None:
+            return
+        if self.zoom < 0.8:
+            self.zoom_by(1.0 / self.zoom)
+        self.centerOn(item)
+        self.pathway.clearSelection()
+        item.setSelected(True)
+
+    def wheelEvent(self, event) -> None:
+        delta = event.angleDelta().y()
+        if delta:
+            self.zoom_by(ZOOM_STEP ** (delta / 120.0))
+        event.accept()
+
+    # -- overlay -----------------------------------------------------------------------
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        painter.save()
+        painter.resetTransform()
+        scene = self.pathway
+        theme = scene.theme
+        session = scene.session
+        width = self.viewport().width()
+        band = QColor(theme.background)
+        band.setAlpha(225)
+        painter.fillRect(QRectF(0, 0, width, 70), band)
+        painter.setPen(QColor(theme.text))
+        painter.setFont(self._title_font)
+        painter.drawText(QRectF(14, 6, width - 300, 30), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, session.model.title)
+        painter.setFont(self._font)
+        painter.setPen(QColor(theme.muted_text))
+        painter.drawText(QRectF(14, 38, width - 300, 24), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         self.condition_text())
+        painter.setPen(QColor(theme.text))
+        painter.setFont(self._title_font)
+        painter.drawText(QRectF(width - 290, 6, 276, 30), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         session.timeline.label(session.playhead.position))
+        painter.setFont(self._small)
+        painter.setPen(QColor(theme.muted_text))
+        painter.drawText(QRectF(width - 290, 38, 276, 24), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         "simulated time since the last change")
+        if self.caption:
+            self._draw_caption(painter)
+        if self.show_legend:
+            self._draw_legend(painter)
+        painter.restore()
+
+    def condition_text(self) -> str:
+        session = self.pathway.session
+        model = session.model
+        cond = session.condition
+        parts = []
+        if cond.scenario:
+            parts.append(model.scenario(cond.scenario).label)
+        for name, intensity in cond.interventions.items():
+            label = model.intervention(name).label
+            parts.append(label if intensity >= 1 else f"{label} ({intensity:.0%})")
+        if cond.knockouts:
+            parts.append("knocked out: " + ", ".join(model.node(n).label for n in sorted(cond.knockouts)))
+        return " + ".join(parts[:1]) + ("  |  " + " + ".join(parts[1:]) if len(parts) > 1 else "")
+
+    def _draw_caption(self, painter: QPainter) -> None:
+        theme = self.pathway.theme
+        width, height = self.viewport().width(), self.viewport().height()
+        box = QRectF(20, height - CAPTION_HEIGHT + 10, width - 40, CAPTION_HEIGHT - 20)
+        back = QColor(theme.background)
+        back.setAlpha(235)
+        painter.setPen(QPen(QColor(theme.region_outline), 1))
+        painter.setBrush(back)
+        painter.drawRoundedRect(box, 10, 10)
+        painter.setPen(QColor(theme.text))
+        painter.setFont(self._font)
+        painter.drawText(box.adjusted(14, 8, -14, -8), Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignVCenter, self.caption)
+
+    def _draw_legend(self, painter: QPainter) -> None:
+        """One band along the bottom: colour scale, edge types and (with references) the badges."""
+        theme = self.pathway.theme
+        width, height = self.viewport().width(), self.viewport().height()
+        top = height - LEGEND_HEIGHT - (CAPTION_HEIGHT if self.caption else 0)
+        back = QColor(theme.panel)
+        back.setAlpha(240)
+        painter.setPen(QPen(QColor(theme.region_outline), 1))
+        painter.setBrush(back)
+        painter.drawRect(QRectF(-1, top, width + 2, LEGEND_HEIGHT))
+        painter.setFont(self._small)
+        x, y = 12.0, top + LEGEND_HEIGHT / 2
+        painter.setPen(QColor(theme.text))
+        painter.drawText(QPointF(x, y + 4), "Activity")
+        x += 56
+        grad = QLinearGradient(QPointF(x, 0), QPointF(x + 110, 0))
+        for k in range(9):
+            grad.setColorAt(k / 8, activity_color(k / 8))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(grad)
+        painter.drawRect(QRectF(x, y - 7, 110, 14))
+        painter.setPen(QColor(theme.muted_text))
+        painter.drawText(QPointF(x + 116, y + 4), "off → full (also the bar)")
+        x += 290
+        painter.setPen(QPen(QColor(theme.activation), 2.4))
+        painter.drawLine(QPointF(x, y), QPointF(x + 30, y))
+        painter.setBrush(QColor(theme.activation))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawPolygon([QPointF(x + 36, y), QPointF(x + 26, y - 5), QPointF(x + 26, y + 5)])
+        painter.setPen(QColor(theme.text))
+        painter.drawText(QPointF(x + 44, y + 4), "activates")
+        x += 116
+        painter.setPen(QPen(QColor(theme.inhibition), 2.4))
+        painter.drawLine(QPointF(x, y), QPointF(x + 32, y))
+        painter.drawLine(QPointF(x + 32, y - 7), QPointF(x + 32, y + 7))
+        painter.setPen(QColor(theme.text))
+        painter.drawText(QPointF(x + 42, y + 4), "inhibits")
+        x += 110
+        if self.pathway.session.references is None:
+            return
+        for status, badge in BADGES.items():
+            label = badge.label.replace("Partly recovered", "Partial")
+            needed = 26 + painter.fontMetrics().horizontalAdvance(label) + 14
+            if x + needed > width:
+                break
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(badge.color))
+            painter.drawEllipse(QPointF(x + 8, y), 8, 8)
+            painter.setPen(QColor("#FFFFFF"))
+            painter.drawText(QRectF(x, y - 8, 16, 16), Qt.AlignmentFlag.AlignCenter, badge.symbol)
+            painter.setPen(QColor(theme.text))
+            painter.drawText(QPointF(x + 20, y + 4), label)
+            x += needed

@@ -1,0 +1,143 @@
+"""Plots (pyqtgraph): time courses of the selected nodes with a cursor tied to the playhead,
+and a bar chart of healthy / insulin-resistant / now for the same nodes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QTabWidget
+
+from visualizer.session import Session
+
+__all__ = ["PlotPanel", "PALETTE"]
+
+#: Okabe–Ito colours, one per selected node, each also drawn with its own dash.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+_DASHES = [None, [6, 3], [2, 3], [8, 3, 2, 3]]
+
+
+class PlotPanel(QTabWidget):
+    """Signals: ``selection_changed(list)``."""
+
+    selection_changed = Signal(list)
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.selected: list[str] = []
+        pg.setConfigOptions(antialias=True)
+        self.time_plot = pg.PlotWidget(background="w")
+        self.time_plot.setLabel("left", "activity")
+        self.time_plot.setLabel("bottom", "simulated time since the last change")
+        self.time_plot.addLegend(offset=(10, 10))
+        self.time_plot.setYRange(0, 1.05)
+        self.time_plot.setXRange(0, 1, padding=0.01)
+        self.time_plot.setMouseEnabled(x=False, y=False)
+        self.time_plot.hideButtons()
+        self.cursor = pg.InfiniteLine(pos=0, angle=90, movable=True, pen=pg.mkPen("#444444", width=2),
+                                      hoverPen=pg.mkPen("#E69F00", width=3))
+        self.cursor.setBounds((0, 1))
+        self.cursor.sigPositionChanged.connect(self._on_cursor)
+        self.time_plot.addItem(self.cursor)
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.addTab(self.time_plot, "Time course")
+
+        self.bar_plot = pg.PlotWidget(background="w")
+        self.bar_plot.setLabel("left", "activity")
+        self.bar_plot.setYRange(0, 1.05)
+        self.bar_plot.setMouseEnabled(x=False, y=False)
+        self.bar_plot.hideButtons()
+        self.bar_plot.addLegend(offset=(10, 10))
+        self.bars: list[pg.BarGraphItem] = []
+        self.addTab(self.bar_plot, "Healthy vs. now")
+
+        session.trajectory_changed.connect(self._redraw_curves)
+        session.playhead.position_changed.connect(self._on_position)
+        session.model_changed.connect(self._on_model)
+        self._on_model()
+
+    def disconnect_session(self) -> None:
+        self.session.trajectory_changed.disconnect(self._redraw_curves)
+        self.session.playhead.position_changed.disconnect(self._on_position)
+        self.session.model_changed.disconnect(self._on_model)
+
+    def _on_model(self) -> None:
+        timeline = self.session.timeline
+        self.time_plot.getAxis("bottom").setTicks([timeline.ticks()])
+        ids = self.session.model.node_ids
+        default = [n for n in ("irs1", "akt", "glut4_translocation", "glucose_uptake") if n in ids] or ids[-3:]
+        self.set_selection(default)
+
+    # -- selection ------------------------------------------------------------------
+    def toggle_node(self, node_id: str) -> None:
+        if node_id in self.selected:
+            self.set_selection([n for n in self.selected if n != node_id])
+        else:
+            self.set_selection([*self.selected, node_id][-len(PALETTE):])
+
+    def set_selection(self, nodes: list[str]) -> None:
+        self.selected = list(nodes)
+        self._redraw_curves()
+        self.selection_changed.emit(list(self.selected))
+
+    # -- drawing --------------------------------------------------------------------------
+    def _redraw_curves(self) -> None:
+        plot = self.time_plot
+        for curve in self.curves.values():
+            plot.removeItem(curve)
+        self.curves.clear()
+        legend = plot.plotItem.legend
+        if legend is not None:
+            legend.clear()
+        session = self.session
+        x = session.timeline.positions
+        for k, nid in enumerate(self.selected):
+            y = session.trajectory.of(nid)
+            pen = pg.mkPen(PALETTE[k % len(PALETTE)], width=2.5)
+            dash = _DASHES[k % len(_DASHES)]
+            if dash:
+                pen.setDashPattern(dash)
+            self.curves[nid] = plot.plot(x, y, pen=pen, name=session.model.node(nid).label)
+        top = max([1.0] + [float(np.max(session.trajectory.of(n))) for n in self.selected])
+        plot.setYRange(0, top * 1.05)
+        self._redraw_bars()
+
+    def _redraw_bars(self) -> None:
+        plot = self.bar_plot
+        for bar in self.bars:
+            plot.removeItem(bar)
+        self.bars.clear()
+        legend = plot.plotItem.legend
+        if legend is not None:
+            legend.clear()
+        session = self.session
+        if not self.selected:
+            return
+        idx = [session.network.index[n] for n in self.selected]
+        x = np.arange(len(idx), dtype=float)
+        series = []
+        if session.references is not None:
+            series += [("Healthy", session.references[0][idx], "#009E73"), ("Insulin-resistant", session.references[1][idx], "#D55E00")]
+        series.append(("Now", session.values[idx], "#0072B2"))
+        width = 0.8 / len(series)
+        for k, (name, values, color) in enumerate(series):
+            bar = pg.BarGraphItem(x=x - 0.4 + width * (k + 0.5), height=values, width=width, brush=color, name=name)
+            plot.addItem(bar)
+            self.bars.append(bar)
+            if legend is not None:
+                legend.addItem(bar, name)
+        plot.getAxis("bottom").setTicks([[(float(i), session.model.node(n).label) for i, n in enumerate(self.selected)]])
+
+    def _on_position(self, p: float) -> None:
+        if abs(self.cursor.value() - p) > 1e-9:
+            self.cursor.blockSignals(True)
+            self.cursor.setValue(p)
+            self.cursor.blockSignals(False)
+        if self.currentWidget() is self.bar_plot and self.bars:
+            idx = [self.session.network.index[n] for n in self.selected]
+            self.bars[-1].setOpts(height=self.session.values[idx])
+
+    def _on_cursor(self, line) -> None:
+        self.session.playhead.set_playing(False)
+        self.session.playhead.seek(float(line.value()))
