@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from visualizer.qt.theme import THEMES, Theme
 
-__all__ = ["EdgeItem", "JunctionItem", "route"]
+__all__ = ["EdgeItem", "JunctionItem", "ParticleLayer", "route"]
 
 ARROW = 11.0
 TBAR = 11.0
@@ -73,6 +73,7 @@ class JunctionItem(QGraphicsItem):
         self.setPos(pos)
         self.setZValue(6)
         self.setToolTip("AND: the target needs all of these inputs together")
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QRectF:
         r = JUNCTION_RADIUS + 2
@@ -117,6 +118,7 @@ class EdgeItem(QGraphicsItem):
         self._end_angle = math.atan2(end.y() - before.y(), end.x() - before.x())
         self._bounds = path.boundingRect().adjusted(-14, -14, 14, 14)
         self.setZValue(4)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         if tooltip:
             self.setToolTip(tooltip)
 
@@ -124,18 +126,59 @@ class EdgeItem(QGraphicsItem):
         return self._bounds
 
     def set_activity(self, activity: float) -> None:
+        """Set the flux; the cached line is redrawn only when its look would visibly change."""
         activity = min(max(activity, 0.0), 1.0)
-        if abs(activity - self.activity) > 1e-4:
-            self.activity = activity
+        old = self.activity
+        self.activity = activity
+        if round(old * 32) != round(activity * 32):
             self.update()
 
     def advance_phase(self, seconds: float) -> None:
-        """Move the dots (or the pulse) on by ``seconds`` of wall-clock time."""
+        """Move the dots (or the pulse) on by ``seconds`` of wall-clock time.
+
+        The dots are drawn by the scene's :class:`ParticleLayer`; only a pulsing
+        inhibitor repaints its own (otherwise cached) line.
+        """
         if self.activity < 0.02:
             return
         rate = 0.35 + 1.2 * self.activity if not self.inhibits else 1.5
         self.phase = (self.phase + seconds * rate) % 1.0
-        self.update()
+
+    @property
+    def shows_particles(self) -> bool:
+        return not self.inhibits and self.detail and self.particles_enabled and not self.dimmed and self.activity >= 0.02
+
+    @property
+    def shows_pulse(self) -> bool:
+        return self.inhibits and self.detail and not self.dimmed and self.activity >= 0.05
+
+    def paint_pulse(self, painter: QPainter) -> None:
+        """A T-bar that swells and fades at the blocked end while the inhibitor is active."""
+        pulse = 0.5 + 0.5 * math.sin(self.phase * 2 * math.pi)
+        color = QColor(self.theme.inhibition)
+        color.setAlpha(int(60 + 150 * pulse * self.activity))
+        end, a = self._samples[-1], self._end_angle
+        half = TBAR + 5.0 * pulse * self.activity
+        px, py = -math.sin(a) * half, math.cos(a) * half
+        pen = QPen(color, 3.0 + 5.0 * pulse * self.activity)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.drawLine(QPointF(end.x() - px, end.y() - py), QPointF(end.x() + px, end.y() + py))
+        back = self._samples[max(0, SAMPLES - 6)]
+        painter.drawLine(back, end)
+
+    def paint_particles(self, painter: QPainter) -> None:
+        """Dots travelling towards the target, denser and brighter as the flux rises."""
+        dot = QColor(self.theme.particle)
+        dot.setAlpha(int(90 + 165 * self.activity))
+        painter.setBrush(dot)
+        radius = 2.5 + 2.0 * self.activity
+        n = self._particle_count
+        for k in range(n):
+            s = (self.phase + k / n) % 1.0
+            if s > 0.94:  # the last stretch is under the arrowhead
+                continue
+            painter.drawEllipse(self._samples[int(s * SAMPLES)], radius, radius)
 
     def set_flags(self, *, dimmed=None, highlighted=None, flashing=None, detail=None, theme=None, particles=None) -> None:
         for name, value in (("dimmed", dimmed), ("highlighted", highlighted), ("flashing", flashing), ("detail", detail),
@@ -149,14 +192,14 @@ class EdgeItem(QGraphicsItem):
         color = QColor(theme.inhibition if self.inhibits else theme.activation)
         width = 2.0 + (1.5 if self.highlighted else 0.0)
         if self.inhibits:
-            pulse = 0.5 + 0.5 * math.sin(self.phase * 2 * math.pi)
-            width += 3.0 * self.activity * pulse
+            width += 1.5 * round(self.activity * 32) / 32
             if self.flashing:
                 width += 3.0
         if self.dimmed:
             color.setAlpha(70)
         else:
-            color.setAlpha(int(110 + 145 * max(self.activity, 0.25 if not self.inhibits else 0.0)))
+            level = round(self.activity * 32) / 32  # matches the redraw threshold in set_activity
+            color.setAlpha(int(110 + 145 * max(level, 0.25 if not self.inhibits else 0.0)))
         pen = QPen(color, width)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         return pen
@@ -180,19 +223,33 @@ class EdgeItem(QGraphicsItem):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(pen.color())
             painter.drawPolygon(QPolygonF([end, left, right]))
-        if self.inhibits or not self.detail or not self.particles_enabled or self.dimmed or self.activity < 0.02:
-            return
+
+
+class ParticleLayer(QGraphicsItem):
+    """Draws the signal dots of every activation edge in one pass, above the cached edge lines.
+
+    Keeping the moving dots out of the edge items lets the lines stay cached
+    as pixmaps, so a frame costs a few blits plus the dots.
+    """
+
+    def __init__(self, edges: list[EdgeItem], bounds: QRectF):
+        super().__init__()
+        self.edges = edges
+        self._bounds = QRectF(bounds)
+        self.setZValue(5)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < 0.35:
             return
-        dot = QColor(self.theme.particle)
-        dot.setAlpha(int(90 + 165 * self.activity))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(dot)
-        radius = 2.5 + 2.0 * self.activity
-        n = self._particle_count
-        for k in range(n):
-            s = (self.phase + k / n) % 1.0
-            if s > 0.94:  # the last stretch is under the arrowhead
+        for edge in self.edges:
+            if not edge.isVisible():
                 continue
-            p = self._samples[int(s * SAMPLES)]
-            painter.drawEllipse(p, radius, radius)
+            if edge.shows_particles:
+                painter.setPen(Qt.PenStyle.NoPen)
+                edge.paint_particles(painter)
+            elif edge.shows_pulse:
+                edge.paint_pulse(painter)

@@ -94,6 +94,7 @@ class NodeItem(QGraphicsItem):
         self.setAcceptHoverEvents(True)
         self.setToolTip(f"<b>{node.label}</b><br>{node.description}" if node.description else node.label)
         self.setZValue(10)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     @staticmethod
     def _wrap(label: str, metrics: QFontMetricsF) -> list[str]:
@@ -112,8 +113,10 @@ class NodeItem(QGraphicsItem):
 
     # -- state set by the scene ------------------------------------------------------
     def set_fraction(self, fraction: float) -> None:
-        if abs(fraction - self.fraction) > 1e-4:
-            self.fraction = fraction
+        """Set the activity; the cached glyph is redrawn only when its colour or bar visibly changes."""
+        old = self.fraction
+        self.fraction = fraction
+        if round(old * 255) != round(fraction * 255):
             self.update()
 
     def set_status(self, status: str | None) -> None:

@@ -11,12 +11,12 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPixmapCache
 from PySide6.QtWidgets import QGraphicsScene
 
 from visualizer.layout import with_layout
 from visualizer.session import Session
-from visualizer.qt.edge_item import JUNCTION_RADIUS, EdgeItem, JunctionItem, route
+from visualizer.qt.edge_item import JUNCTION_RADIUS, EdgeItem, JunctionItem, ParticleLayer, route
 from visualizer.qt.intervention_item import InterventionItem
 from visualizer.qt.node_item import NodeItem
 from visualizer.qt.region_item import RegionItem
@@ -27,6 +27,7 @@ __all__ = ["PathwayScene"]
 
 #: Above this many nodes, flow dots and badges are off by default (level of detail).
 LARGE_MODEL = 400
+PIXMAP_CACHE_KB = 96 * 1024
 
 
 class PathwayScene(QGraphicsScene):
@@ -37,6 +38,8 @@ class PathwayScene(QGraphicsScene):
 
     def __init__(self, session: Session, theme: Theme = THEMES["light"], parent=None):
         super().__init__(parent)
+        # items are cached as pixmaps; Qt's default 10 MB would thrash at full HD
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
         self.session = session
         self.theme = theme
         self.show_ghost = False
@@ -82,6 +85,8 @@ class PathwayScene(QGraphicsScene):
             self.addItem(item)
             self.node_items[node.id] = item
         self._build_edges(model)
+        self.particles = ParticleLayer(self.edge_items, self.itemsBoundingRect())
+        self.addItem(self.particles)
         self._build_vesicles(model)
         refs = self.session.references
         if refs is not None:
@@ -212,6 +217,7 @@ class PathwayScene(QGraphicsScene):
         """Advance the flow dots, the inhibitor pulses and the GLUT4 vesicles."""
         for edge in self.edge_items:
             edge.advance_phase(seconds)
+        self.particles.update()
         if self.vesicles is not None and self.vesicles.level > 0.01:
             self.vesicles.advance_phase(seconds)
 

@@ -83,6 +83,15 @@ class PlotPanel(QTabWidget):
 
     # -- drawing --------------------------------------------------------------------------
     def _redraw_curves(self) -> None:
+        session = self.session
+        if list(self.curves) == self.selected and self.bars:
+            # Same nodes, new trajectory: move the data, keep the items (much cheaper than rebuilding).
+            x = session.timeline.positions
+            for nid, curve in self.curves.items():
+                curve.setData(x, session.trajectory.of(nid))
+            self._fit_y()
+            self._update_bars()
+            return
         plot = self.time_plot
         for curve in self.curves.values():
             plot.removeItem(curve)
@@ -99,9 +108,19 @@ class PlotPanel(QTabWidget):
             if dash:
                 pen.setDashPattern(dash)
             self.curves[nid] = plot.plot(x, y, pen=pen, name=session.model.node(nid).label)
-        top = max([1.0] + [float(np.max(session.trajectory.of(n))) for n in self.selected])
-        plot.setYRange(0, top * 1.05)
+        self._fit_y()
         self._redraw_bars()
+
+    def _fit_y(self) -> None:
+        session = self.session
+        top = max([1.0] + [float(np.max(session.trajectory.of(n))) for n in self.selected])
+        self.time_plot.setYRange(0, top * 1.05)
+
+    def _update_bars(self) -> None:
+        """Heights of the 'now' bars from the values at the playhead."""
+        if self.bars and self.selected:
+            idx = [self.session.network.index[n] for n in self.selected]
+            self.bars[-1].setOpts(height=self.session.values[idx])
 
     def _redraw_bars(self) -> None:
         plot = self.bar_plot
@@ -134,9 +153,8 @@ class PlotPanel(QTabWidget):
             self.cursor.blockSignals(True)
             self.cursor.setValue(p)
             self.cursor.blockSignals(False)
-        if self.currentWidget() is self.bar_plot and self.bars:
-            idx = [self.session.network.index[n] for n in self.selected]
-            self.bars[-1].setOpts(height=self.session.values[idx])
+        if self.currentWidget() is self.bar_plot:
+            self._update_bars()
 
     def _on_cursor(self, line) -> None:
         self.session.playhead.set_playing(False)
