@@ -31,9 +31,11 @@ class InterventionItem(QGraphicsItem):
         self.signs = []
         for point, delta in targets:
             local = point - anchor
+            length = max((local.x() ** 2 + local.y() ** 2) ** 0.5, 1.0)
+            stop = local * max(0.0, 1.0 - 34.0 / length)  # end short of the node so its label stays readable
             self.links.moveTo(QPointF(0, 0))
-            self.links.lineTo(local)
-            self.signs.append((local, delta))
+            self.links.lineTo(stop)
+            self.signs.append((stop, delta))
         self._path = glyph_path("input", self.rect)
         self.setZValue(12)
         self.setToolTip(f"<b>{intervention.label}</b><br>{intervention.description}")
