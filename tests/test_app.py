@@ -225,3 +225,32 @@ def test_screenshot_command_reports_bad_input(run_cli, tmp_path):
     assert proc.returncode == 2 and "WIDTHxHEIGHT" in proc.stderr
     proc = run_cli("screenshot", "--out", tmp_path / "nofolder" / "x.png")
     assert proc.returncode == 2 and "does not exist" in proc.stderr
+
+
+def test_opened_models_are_remembered_as_recent(window, tmp_path):
+    path = shared_file("models", "netflux", "exampleNet.xlsx")
+    assert window.open_model(path)
+    assert window.session.model.title == "exampleNet"
+    assert window.recent_models()[0] == str(path)
+    window._fill_recent()
+    assert any("exampleNet.xlsx" in a.text() for a in window.recent_menu.actions())
+
+
+def test_unexpected_errors_are_logged_and_shown_once(window, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    from visualizer.qt.app import ErrorReporter
+
+    reporter = ErrorReporter(lambda: window)
+    try:
+        raise RuntimeError("boom in a slot")
+    except RuntimeError:
+        info = sys.exc_info()
+    reporter.handle(*info)
+    reporter.handle(*info)
+    boxes = [b for b in window.findChildren(QMessageBox) if "boom in a slot" in b.text()]
+    assert len(boxes) == 1, "the same error is shown once"
+    assert "RuntimeError: boom in a slot" in reporter.path.read_text()
+    assert "Traceback" in reporter.path.read_text()
+    boxes[0].close()
+    assert window.isVisible(), "the app keeps running"

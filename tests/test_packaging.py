@@ -54,9 +54,10 @@ def test_installed_wheel_runs_simulate_from_another_folder(tmp_path):
     # The dependencies come from this interpreter; the wheel itself is installed for real.
     site = Path(sysconfig.get_paths()["purelib"])
     target_site = Path(subprocess.check_output([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True).strip())
-    (target_site / "outer-deps.pth").write_text(str(site) + "\n")
     install = subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)], capture_output=True, text=True, timeout=300)
     assert install.returncode == 0, install.stderr
+    # only now, so pip cannot mistake this interpreter's copy of the project for the wheel
+    (target_site / "outer-deps.pth").write_text(str(site) + "\n")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     exe = env_dir / "bin" / "visualizer"

@@ -204,9 +204,12 @@ class Session:
         self.condition = self.network.condition(scenario)
         self.references = self.network.reference_states()
         start = self.network.steady_state(self.condition)
-        self._simulate_from(start)
+        self._simulate_from(start, notify=False)
+        # listeners rebuild on model_changed, so it goes first; then the usual updates
         self.model_changed.emit()
         self.condition_changed.emit()
+        self.trajectory_changed.emit()
+        self.playhead.position_changed.emit(0.0)
 
     # -- condition -----------------------------------------------------------------
     def set_scenario(self, scenario: str | None) -> None:
@@ -239,7 +242,7 @@ class Session:
         self.condition_changed.emit()
 
     # -- trajectory and values -------------------------------------------------------
-    def _simulate_from(self, start: np.ndarray) -> None:
+    def _simulate_from(self, start: np.ndarray, notify: bool = True) -> None:
         times = self.timeline.times
         if self.network.is_steady(self.condition, start):  # nothing will move: no need to integrate
             values = np.repeat(start[None, :], len(times), axis=0)
@@ -248,8 +251,9 @@ class Session:
             self.trajectory = self.network.simulate(self.condition, times, y0=start)
         self.playhead.position = 0.0
         self.values = self.trajectory.values[0].copy()
-        self.trajectory_changed.emit()
-        self.playhead.position_changed.emit(0.0)
+        if notify:
+            self.trajectory_changed.emit()
+            self.playhead.position_changed.emit(0.0)
 
     def _on_position_change(self, p: float) -> None:
         traj = self.trajectory

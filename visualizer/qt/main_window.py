@@ -36,6 +36,7 @@ from visualizer.qt.theme import THEMES
 
 __all__ = ["MainWindow"]
 
+RECENT_COUNT = 8
 MODEL_FILTER = "Models (" + " ".join(f"*{s}" for s in MODEL_SUFFIXES) + ");;All files (*)"
 
 
@@ -139,6 +140,8 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu("&File")
         for act in (self.open_action, self.builtin_action, self.reload_action):
             file_menu.addAction(act)
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = menu.addMenu("&View")
@@ -192,6 +195,7 @@ class MainWindow(QMainWindow):
             from visualizer.qt.plots import PlotPanel
 
             self._plots = PlotPanel(self.session)
+            self._plots.set_theme(self.theme)
             self.plot_area.layout().addWidget(self._plots)
         return self._plots
 
@@ -223,9 +227,27 @@ class MainWindow(QMainWindow):
             return False
         self.model_path = Path(path)
         self.settings.setValue("last_model", str(path))
+        recent = [str(path)] + [p for p in self.recent_models() if p != str(path)]
+        self.settings.setValue("recent_models", recent[:RECENT_COUNT])
         self.view.fit()
         self.status_label.setText(f"Opened {Path(path).name}")
         return True
+
+    def recent_models(self) -> list[str]:
+        value = self.settings.value("recent_models", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in value or []]
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent_models()
+        if not paths:
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+        for k, path in enumerate(paths):
+            action = self.recent_menu.addAction(f"&{k + 1} {Path(path).name}")
+            action.setToolTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_model(Path(p)))
 
     def reload(self) -> None:
         if self.model_path is not None:
@@ -326,6 +348,8 @@ class MainWindow(QMainWindow):
     def set_theme(self, name: str) -> None:
         self.theme = THEMES[name]
         self.scene.set_theme(self.theme)
+        if self._plots is not None:
+            self._plots.set_theme(self.theme)
         self.settings.setValue("theme", name)
         self.view.viewport().update()
 

@@ -57,6 +57,15 @@ class PlotPanel(QTabWidget):
         session.model_changed.connect(self._on_model)
         self._on_model()
 
+    def set_theme(self, theme) -> None:
+        for plot in (self.time_plot, self.bar_plot):
+            plot.setBackground(theme.background)
+            for name in ("left", "bottom"):
+                axis = plot.getAxis(name)
+                axis.setPen(theme.muted_text)
+                axis.setTextPen(theme.text)
+        self.cursor.setPen(pg.mkPen(theme.text, width=2))
+
     def disconnect_session(self) -> None:
         self.session.trajectory_changed.disconnect(self._redraw_curves)
         self.session.playhead.position_changed.disconnect(self._on_position)
