@@ -254,3 +254,14 @@ def test_unexpected_errors_are_logged_and_shown_once(window, qtbot):
     assert "Traceback" in reporter.path.read_text()
     boxes[0].close()
     assert window.isVisible(), "the app keeps running"
+
+
+def test_hiding_the_panels_gives_the_diagram_more_room(window, qtbot):
+    window.view.fit()
+    zoom = window.view.zoom
+    qtbot.keyClick(window.view, Qt.Key.Key_F9)
+    qtbot.keyClick(window.view, Qt.Key.Key_F10)
+    assert not window.inspector.isVisible() and not window.plot_area.isVisible()
+    qtbot.waitUntil(lambda: window.view.zoom > zoom * 1.1, timeout=3000)
+    qtbot.keyClick(window.view, Qt.Key.Key_F9)
+    assert window.inspector.isVisible()

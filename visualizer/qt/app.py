@@ -98,13 +98,20 @@ class ErrorReporter:
         box.open()
 
 
-def make_window(model_path: Path | None = None, scenario: str | None = None):
+def make_window(model_path: Path | None = None, scenario: str | None = None, settings=None):
     from visualizer.formats import builtin_model_path, load_model
     from visualizer.qt.main_window import MainWindow
 
     path = model_path or builtin_model_path()
     model = load_model(path)
-    return MainWindow(model, path if model_path else None, scenario=scenario)
+    return MainWindow(model, path if model_path else None, settings=settings, scenario=scenario)
+
+
+def throwaway_settings(folder: Path):
+    """Settings in a temporary folder: headless renders neither read nor change the user's."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
 
 
 def run_app(model_path: Path | None = None) -> int:
@@ -131,9 +138,12 @@ def screenshot(out: Path, model_path: Path | None, scenario: str | None, interve
     model's time unit) picks the moment shown, by default the end of the
     timeline when interventions are on, else the start.
     """
+    import tempfile
+
     ensure_display(headless=True)
     app = application()
-    window = make_window(model_path, scenario)
+    scratch = tempfile.TemporaryDirectory()
+    window = make_window(model_path, scenario, settings=throwaway_settings(Path(scratch.name)))
     session = window.session
     for name, intensity in interventions.items():
         session.network.condition(interventions={name: intensity})  # checks the name first
@@ -154,6 +164,7 @@ def screenshot(out: Path, model_path: Path | None, scenario: str | None, interve
     app.processEvents()
     image = window.grab().toImage()
     window.close()
+    scratch.cleanup()
     from visualizer.atomic import write_atomically
 
     write_atomically(out, lambda tmp: _save_image(image, tmp))

@@ -76,7 +76,9 @@ class MainWindow(QMainWindow):
         self.top_splitter.addWidget(scroll)
         self.top_splitter.addWidget(self.view)
         self.top_splitter.addWidget(self.inspector)
+        self.top_splitter.setStretchFactor(0, 0)
         self.top_splitter.setStretchFactor(1, 1)
+        self.top_splitter.setStretchFactor(2, 0)
         self.top_splitter.setSizes([230, 860, 270])
         self.main_splitter = QSplitter(Qt.Orientation.Vertical)
         self.main_splitter.addWidget(self.top_splitter)
@@ -132,6 +134,10 @@ class MainWindow(QMainWindow):
         self.ghost_action = a("Show &healthy level", self.controls.ghost_check.setChecked, "H", "Mark healthy values on every node", checkable=True)
         self.dark_action = a("&Dark theme", self._set_dark, "Ctrl+D", "Switch between light and dark", checkable=True)
         self.search_action = a("&Find node…", self._focus_search, QKeySequence.StandardKey.Find, "Find a node and centre it")
+        self.panels_action = a("Side &panels", self._show_panels, "F9", "Show or hide the controls and the inspector", checkable=True)
+        self.plots_action = a("P&lots", self._show_plots, "F10", "Show or hide the plots under the diagram", checkable=True)
+        self.panels_action.setChecked(True)
+        self.plots_action.setChecked(True)
         self.help_action = a("&Keyboard shortcuts", self.toggle_help, "F1", "List every shortcut")
         self.about_action = a("&About", self._about)
         self.dark_action.setChecked(self.theme.name == "dark")
@@ -150,6 +156,9 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for act in (self.ghost_action, self.dark_action):
             view_menu.addAction(act)
+        view_menu.addSeparator()
+        view_menu.addAction(self.panels_action)
+        view_menu.addAction(self.plots_action)
         play_menu = menu.addMenu("&Playback")
         for act in (self.play_action, self.forward_action, self.back_action, self.restart_action, self.end_action,
                     self.faster_action, self.slower_action, self.loop_action):
@@ -184,7 +193,8 @@ class MainWindow(QMainWindow):
         return [
             self.play_action, self.forward_action, self.back_action, self.restart_action, self.end_action,
             self.faster_action, self.slower_action, self.loop_action, self.zoom_in_action, self.zoom_out_action,
-            self.fit_action, self.search_action, self.ghost_action, self.dark_action, self.reset_action,
+            self.fit_action, self.search_action, self.ghost_action, self.dark_action, self.panels_action, self.plots_action,
+            self.reset_action,
             self.open_action, self.reload_action, self.help_action, self.quit_action,
         ]
 
@@ -339,6 +349,16 @@ class MainWindow(QMainWindow):
         self._context_menu = menu
         menu.popup(screen_pos)
 
+    def _show_panels(self, on: bool) -> None:
+        """Hide the side panels to give a small screen or a projector the whole width."""
+        self.top_splitter.widget(0).setVisible(on)
+        self.inspector.setVisible(on)
+        QTimer.singleShot(0, self, self.view.fit)
+
+    def _show_plots(self, on: bool) -> None:
+        self.plot_area.setVisible(on)
+        QTimer.singleShot(0, self, self.view.fit)
+
     def _set_ghost(self, on: bool) -> None:
         self.scene.set_ghost(on)
 
@@ -370,14 +390,25 @@ class MainWindow(QMainWindow):
         size = self.settings.value("window_size")
         if isinstance(size, QSize) and size.isValid():
             self.resize(size)  # some platforms restore position but not size
+        self._splitters_restored = False
         for key, splitter in (("top_splitter", self.top_splitter), ("main_splitter", self.main_splitter)):
             state = self.settings.value(key)
             if isinstance(state, QByteArray):
-                splitter.restoreState(state)
+                self._splitters_restored = splitter.restoreState(state) or self._splitters_restored
+
+    def _proportional_splitters(self) -> None:
+        """First run: side panels and plots take a share of the window, so small screens keep a big diagram."""
+        w, h = max(self.width(), 800), max(self.height(), 600)
+        side, inspector = max(190, int(0.17 * w)), max(200, int(0.2 * w))
+        self.top_splitter.setSizes([side, w - side - inspector, inspector])
+        plots = max(130, int(0.22 * h))
+        self.main_splitter.setSizes([h - plots, plots])
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self.animator.timer.isActive():
+            if not self._splitters_restored:
+                self._proportional_splitters()
             self.view.fit()
             self.animator.start()
             QTimer.singleShot(50, self, self._after_first_frame)

@@ -92,7 +92,9 @@ class PathwayView(QGraphicsView):
         self.centerOn(rect.center() + offset / scale)
 
     def legend_height(self) -> float:
-        return LEGEND_HEIGHT if self.show_legend else 0.0
+        if not self.show_legend:
+            return 0.0
+        return LEGEND_HEIGHT * (1 if self.viewport().width() >= 1000 else 2)
 
     def center_on_node(self, node_id: str) -> None:
         item = self.pathway.node_items.get(node_id)
@@ -121,21 +123,24 @@ class PathwayView(QGraphicsView):
         band = QColor(theme.background)
         band.setAlpha(225)
         painter.fillRect(QRectF(0, 0, width, 70), band)
+        clock = 130 if width < 900 else 250
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         painter.setPen(QColor(theme.text))
         painter.setFont(self._title_font)
-        painter.drawText(QRectF(14, 6, width - 300, 30), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, session.model.title)
+        title = painter.fontMetrics().elidedText(session.model.title, Qt.TextElideMode.ElideRight, width - clock - 30)
+        painter.drawText(QRectF(14, 6, width - clock - 24, 30), left, title)
         painter.setFont(self._font)
         painter.setPen(QColor(theme.muted_text))
-        painter.drawText(QRectF(14, 38, width - 300, 24), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         self.condition_text())
+        condition = painter.fontMetrics().elidedText(self.condition_text(), Qt.TextElideMode.ElideRight, width - clock - 30)
+        painter.drawText(QRectF(14, 38, width - clock - 24, 24), left, condition)
         painter.setPen(QColor(theme.text))
         painter.setFont(self._title_font)
-        painter.drawText(QRectF(width - 290, 6, 276, 30), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                         session.timeline.label(session.playhead.position))
+        painter.drawText(QRectF(width - clock - 10, 6, clock, 30), right, session.timeline.label(session.playhead.position))
         painter.setFont(self._small)
         painter.setPen(QColor(theme.muted_text))
-        painter.drawText(QRectF(width - 290, 38, 276, 24), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                         "simulated time since the last change")
+        painter.drawText(QRectF(width - clock - 10, 38, clock, 24), right,
+                         "since the last change" if clock < 200 else "simulated time since the last change")
         if self.caption:
             self._draw_caption(painter)
         if self.show_legend:
@@ -173,12 +178,13 @@ class PathwayView(QGraphicsView):
         """One band along the bottom: colour scale, edge types and (with references) the badges."""
         theme = self.pathway.theme
         width, height = self.viewport().width(), self.viewport().height()
-        top = height - LEGEND_HEIGHT - (CAPTION_HEIGHT if self.caption else 0)
+        band = self.legend_height()
+        top = height - band - (CAPTION_HEIGHT if self.caption else 0)
         back = QColor(theme.panel)
         back.setAlpha(240)
         painter.setPen(QPen(QColor(theme.region_outline), 1))
         painter.setBrush(back)
-        painter.drawRect(QRectF(-1, top, width + 2, LEGEND_HEIGHT))
+        painter.drawRect(QRectF(-1, top, width + 2, band))
         painter.setFont(self._small)
         x, y = 12.0, top + LEGEND_HEIGHT / 2
         painter.setPen(QColor(theme.text))
@@ -201,6 +207,8 @@ class PathwayView(QGraphicsView):
         painter.setPen(QColor(theme.text))
         painter.drawText(QPointF(x + 44, y + 4), "activates")
         x += 116
+        if band > LEGEND_HEIGHT:  # narrow view: inhibition and the badges get a row of their own
+            x, y = 12.0, y + LEGEND_HEIGHT
         painter.setPen(QPen(QColor(theme.inhibition), 2.4))
         painter.drawLine(QPointF(x, y), QPointF(x + 32, y))
         painter.drawLine(QPointF(x + 32, y - 7), QPointF(x + 32, y + 7))
