@@ -127,6 +127,10 @@ class Playhead:
         self.playing = False
         self.speed = 1.0
         self.loop = False
+        self.start_at = 0.0
+        """Where a loop restarts (a storyboard step may play only part of the timeline)."""
+        self.stop_at = 1.0
+        """Where playback stops (or loops back to ``start_at``)."""
         self.position_changed = Signal()
         self.playing_changed = Signal()
         self.speed_changed = Signal()
@@ -137,9 +141,14 @@ class Playhead:
             self.position = p
             self.position_changed.emit(p)
 
+    def set_range(self, start: float = 0.0, stop: float = 1.0) -> None:
+        """Limit playback to [start, stop] of the timeline (storyboard steps); (0, 1) is everything."""
+        self.start_at = float(min(max(start, 0.0), 1.0))
+        self.stop_at = float(min(max(stop, self.start_at), 1.0))
+
     def set_playing(self, playing: bool) -> None:
-        if playing and self.position >= 1.0 and not self.loop:
-            self.seek(0.0)
+        if playing and self.position >= self.stop_at and not self.loop:
+            self.seek(self.start_at if self.start_at < self.stop_at else 0.0)
         if playing != self.playing:
             self.playing = playing
             self.playing_changed.emit(playing)
@@ -164,11 +173,12 @@ class Playhead:
         if not self.playing:
             return
         p = self.position + seconds * self.speed / self.SECONDS_PER_PASS
-        if p >= 1.0:
-            if self.loop:
-                p -= math.floor(p)
+        if p >= self.stop_at:
+            span = self.stop_at - self.start_at
+            if self.loop and span > 0:
+                p = self.start_at + (p - self.start_at) % span
             else:
-                self.seek(1.0)
+                self.seek(self.stop_at)
                 self.set_playing(False)
                 return
         self.seek(p)
@@ -228,6 +238,13 @@ class Session:
         kos = set(self.condition.knockouts)
         (kos.add if knocked_out else kos.discard)(node)
         self.apply(self.condition.with_knockouts(kos))
+
+    def jump(self, cond: Condition) -> None:
+        """Put ``cond`` in force and show its steady state at once (no transition to watch)."""
+        self.network.resolve(cond)
+        self.condition = cond
+        self._simulate_from(self.network.steady_state(cond, y0=self.values))
+        self.condition_changed.emit()
 
     def reset(self) -> None:
         """Back to the default scenario at its steady state, with nothing switched on."""

@@ -24,6 +24,8 @@ class Animator(QObject):
         super().__init__(parent)
         self.session = session
         self.scene = scene
+        self.views: list = []
+        """Views whose camera glides are advanced with each frame."""
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._on_tick)
@@ -46,3 +48,5 @@ class Animator(QObject):
         """One frame: advance the playhead (if playing) and the scene's animation."""
         self.session.playhead.advance(seconds)
         self.scene.tick(seconds)
+        for view in self.views:
+            view.tick(seconds)

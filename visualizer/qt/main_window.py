@@ -51,9 +51,13 @@ class MainWindow(QMainWindow):
         self.view = PathwayView(self.scene)
         self.controls = ControlPanel(self.session)
         self.inspector = Inspector(self.session)
+        self.presentation = None
+        self.hall = None
+        self.presenter = None
         self._plots = None  # built after the first frame: pyqtgraph takes a third of a second to import
         self.playback = PlaybackBar(self.session)
         self.animator = Animator(self.session, self.scene, self)
+        self.animator.views.append(self.view)
         self._build_layout()
         self._build_actions()
         self.help_overlay = HelpOverlay(self.actions_for_help(), self.centralWidget())
@@ -138,6 +142,8 @@ class MainWindow(QMainWindow):
         self.plots_action = a("P&lots", self._show_plots, "F10", "Show or hide the plots under the diagram", checkable=True)
         self.panels_action.setChecked(True)
         self.plots_action.setChecked(True)
+        self.open_story_action = a("Open &storyboard…", self.open_storyboard_dialog, "Ctrl+Shift+O", "Open a lecture storyboard (.yaml)")
+        self.present_action = a("&Present", self.start_presentation, "F5", "Full-screen lecture from the current step (Esc leaves)")
         self.help_action = a("&Keyboard shortcuts", self.toggle_help, "F1", "List every shortcut")
         self.about_action = a("&About", self._about)
         self.dark_action.setChecked(self.theme.name == "dark")
@@ -165,6 +171,9 @@ class MainWindow(QMainWindow):
             play_menu.addAction(act)
         model_menu = menu.addMenu("&Model")
         model_menu.addAction(self.reset_action)
+        lecture_menu = menu.addMenu("&Lecture")
+        lecture_menu.addAction(self.open_story_action)
+        lecture_menu.addAction(self.present_action)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.help_action)
         help_menu.addAction(self.about_action)
@@ -194,7 +203,7 @@ class MainWindow(QMainWindow):
             self.play_action, self.forward_action, self.back_action, self.restart_action, self.end_action,
             self.faster_action, self.slower_action, self.loop_action, self.zoom_in_action, self.zoom_out_action,
             self.fit_action, self.search_action, self.ghost_action, self.dark_action, self.panels_action, self.plots_action,
-            self.reset_action,
+            self.reset_action, self.present_action, self.open_story_action,
             self.open_action, self.reload_action, self.help_action, self.quit_action,
         ]
 
@@ -285,6 +294,65 @@ class MainWindow(QMainWindow):
         if urls and urls[0].isLocalFile():
             self.open_model(Path(urls[0].toLocalFile()))
             event.acceptProposedAction()
+
+    # -- lecture mode ------------------------------------------------------------------------
+    def open_storyboard_dialog(self) -> None:
+        folder = str(self.settings.value("last_storyboard_folder", str(Path.home())))
+        path, _ = QFileDialog.getOpenFileName(self, "Open storyboard", folder, "Storyboards (*.yaml *.yml);;All files (*)")
+        if path:
+            self.settings.setValue("last_storyboard_folder", str(Path(path).parent))
+            self.open_storyboard(Path(path))
+
+    def open_storyboard(self, path: Path) -> bool:
+        """Load a storyboard (and the model it names) and show its first step; keep everything on error."""
+        from visualizer.storyboard import load_storyboard
+        from visualizer.qt.presentation import Presentation
+
+        try:
+            board, model = load_storyboard(path, self.session.model)
+        except ModelError as exc:
+            self.show_problems(path, exc.problems)
+            return False
+        if model is not self.session.model and Path(model.source).resolve() != Path(self.session.model.source).resolve():
+            self.session.set_model(model)
+            self.model_path = board.model_path
+        if self.presentation is not None:
+            self.presentation.stop()
+        self.presentation = Presentation(self, board, Path(path))
+        self.presentation.reload_failed.connect(self._on_reload_failed)
+        self.presentation.reloaded.connect(lambda: self.status_label.setText(f"Reloaded {Path(path).name}"))
+        self.presentation.start(0)
+        self.status_label.setText(f"Storyboard: {board.title} ({len(board.steps)} steps); F5 presents")
+        return True
+
+    def _on_reload_failed(self, problems) -> None:
+        name = self.presentation.path.name if self.presentation and self.presentation.path else "storyboard"
+        self.status_label.setText(f"{name} has problems; still showing the last good version")
+        self.show_problems(Path(name), problems)
+
+    def start_presentation(self, step: int | None = None, full_screen: bool = True):
+        """Full screen from the current step (the built-in storyboard if none is open)."""
+        from visualizer.storyboard import builtin_storyboard_path
+        from visualizer.qt.presentation import PresentationWindow, PresenterWindow
+
+        if self.presentation is None and not self.open_storyboard(builtin_storyboard_path()):
+            return None
+        if self.hall is not None:
+            self.hall.close()
+        if step is not None:
+            self.presentation.start(step)
+        self.hall = PresentationWindow(self.presentation)
+        self.presenter = PresenterWindow(self.presentation, self.hall)
+        self.hall.closed.connect(self._on_presentation_closed)
+        self.hall.show_presentation(full_screen)
+        self.presenter.place()
+        self.hall.activateWindow()
+        self.hall.setFocus()
+        return self.hall
+
+    def _on_presentation_closed(self) -> None:
+        self.hall = None
+        self.presenter = None
 
     # -- reactions ------------------------------------------------------------------------
     def _update_title(self) -> None:
@@ -414,6 +482,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(50, self, self._after_first_frame)
 
     def closeEvent(self, event) -> None:
+        if self.hall is not None:
+            self.hall.close()
         self.animator.stop()
         self.session.playhead.set_playing(False)
         self.settings.setValue("geometry", self.saveGeometry())

@@ -27,6 +27,7 @@ __all__ = ["PathwayScene"]
 
 #: Above this many nodes, flow dots and badges are off by default (level of detail).
 LARGE_MODEL = 400
+FADE_SECONDS = 0.6
 PIXMAP_CACHE_KB = 96 * 1024
 
 
@@ -50,6 +51,8 @@ class PathwayScene(QGraphicsScene):
         self.junctions: dict[tuple[str, str], JunctionItem] = {}
         self.intervention_items: list[InterventionItem] = []
         self.vesicles: VesicleItem | None = None
+        self._fading: dict = {}
+        self.visible_nodes: set[str] | None = None
         self._build()
         session.model_changed.connect(self._build)
         session.values_changed.connect(self._on_values_change)
@@ -94,6 +97,8 @@ class PathwayScene(QGraphicsScene):
             for i, nid in enumerate(self.session.network.node_ids):
                 ymax = self.session.network.ymax[i] or 1.0
                 self.node_items[nid].healthy = float(healthy[i] / ymax)
+        self._fading.clear()
+        self.visible_nodes = None
         bounds = self.itemsBoundingRect()
         self.diagram_rect = bounds
         # generous margins so the view can place the diagram anywhere (beside the legend, under the title)
@@ -212,9 +217,61 @@ class PathwayScene(QGraphicsScene):
         x = sum(xs) / len(xs)
         return QPointF(x + (index % 2) * 40 - 20, rect.top() - 40 - 50 * index)
 
+    # -- progressive reveal and emphasis (storyboards) ------------------------------------
+    def set_visible_nodes(self, nodes, fade: bool = True) -> None:
+        """Show only ``nodes`` (None: all); an edge shows when both its ends do. New items fade in."""
+        visible = set(self.node_items) if nodes is None else set(nodes)
+        self.visible_nodes = None if nodes is None else visible
+        for nid, item in self.node_items.items():
+            self._show(item, nid in visible, fade)
+        shown_groups: dict[tuple[str, str], bool] = {}
+        for key, edge in self.edges_by_interaction.items():
+            shown = key[0] in visible and key[1] in visible
+            self._show(edge, shown, fade)
+            gkey = (key[1], key[2])
+            shown_groups[gkey] = shown_groups.get(gkey, False) or shown
+        for gkey, out in self.group_edges.items():
+            self._show(out, shown_groups.get(gkey, False), fade)
+            self._show(self.junctions[gkey], shown_groups.get(gkey, False), fade)
+        if self.vesicles is not None:
+            self._show(self.vesicles, "glut4_translocation" in visible, fade)
+
+    def _show(self, item, shown: bool, fade: bool) -> None:
+        if shown and not item.isVisible():
+            item.setOpacity(0.0 if fade else 1.0)
+            item.setVisible(True)
+            if fade:
+                self._fading[item] = 0.0
+        elif not shown and item.isVisible():
+            item.setVisible(False)
+            self._fading.pop(item, None)
+
+    def set_highlight(self, nodes) -> None:
+        """Emphasise ``nodes`` and the edges between them."""
+        chosen = set(nodes or ())
+        for nid, item in self.node_items.items():
+            item.set_flags(highlighted=nid in chosen)
+        for key, edge in self.edges_by_interaction.items():
+            edge.set_flags(highlighted=key[0] in chosen and key[1] in chosen)
+
+    def nodes_rect(self, nodes) -> QRectF:
+        """The scene rectangle around ``nodes`` (all nodes when empty)."""
+        items = [self.node_items[n] for n in nodes if n in self.node_items] or list(self.node_items.values())
+        rect = QRectF()
+        for item in items:
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+
     # -- per-frame and appearance ---------------------------------------------------------
     def tick(self, seconds: float) -> None:
-        """Advance the flow dots, the inhibitor pulses and the GLUT4 vesicles."""
+        """Advance the fades, the flow dots, the inhibitor pulses and the GLUT4 vesicles."""
+        for item in list(self._fading):
+            opacity = min(1.0, self._fading[item] + seconds / FADE_SECONDS)
+            item.setOpacity(opacity)
+            if opacity >= 1.0:
+                del self._fading[item]
+            else:
+                self._fading[item] = opacity
         for edge in self.edge_items:
             edge.advance_phase(seconds)
         self.particles.update()

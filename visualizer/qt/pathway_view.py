@@ -37,6 +37,13 @@ class PathwayView(QGraphicsView):
         self.pathway = scene
         self.caption = ""
         self.show_legend = True
+        self.text_scale = 1.0
+        self.progress: tuple[int, int] | None = None
+        """(step, steps) of a storyboard, shown as a bar along the top."""
+        self.heading: str | None = None
+        """Replaces the model title in the title band (presentation: the step title)."""
+        """Presentation mode enlarges the overlay text with the screen."""
+        self._glide = None
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -57,7 +64,7 @@ class PathwayView(QGraphicsView):
 
     def _on_values(self, *args) -> None:
         # the clock and the status line change with every frame; repaint just the foreground strip
-        self.viewport().update(0, 0, self.viewport().width(), 74)
+        self.viewport().update(0, 0, self.viewport().width(), int(self.title_band()) + 2)
 
     # -- zoom and navigation ------------------------------------------------------------
     @property
@@ -77,24 +84,61 @@ class PathwayView(QGraphicsView):
 
     def fit(self) -> None:
         """Show the whole diagram between the title band and the legend band."""
-        rect = self.pathway.itemsBoundingRect().adjusted(-20, -20, 20, 20)  # includes intervention glyphs
+        self.frame(self.pathway.itemsBoundingRect())
+
+    def frame(self, rect: QRectF, seconds: float = 0.0) -> None:
+        """Show ``rect`` in the free area of the view, at once or gliding over ``seconds``."""
+        target = self._target(rect.adjusted(-20, -20, 20, 20))
+        if target is None:
+            return
+        if seconds <= 0:
+            self._glide = None
+            self._apply_camera(*target)
+        else:
+            center = self.mapToScene(self.viewport().rect().center())
+            self._glide = (QPointF(center), self.zoom, target[0], target[1], 0.0, seconds)
+
+    def _target(self, rect: QRectF):
         view = self.viewport().rect()
         if rect.isEmpty() or view.width() < 50 or view.height() < 50:
-            return
-        bottom = self.legend_height() + (CAPTION_HEIGHT if self.caption else 0)
+            return None
+        bottom = self.legend_height() + (self.caption_height() if self.caption else 0)
         free_w = max(view.width() - 20, 50)
-        free_h = max(view.height() - TITLE_BAND - bottom - 10, 50)
+        free_h = max(view.height() - self.title_band() - bottom - 10, 50)
         scale = min(free_w / rect.width(), free_h / rect.height(), MAX_ZOOM)
+        center_view = QPointF(view.width() / 2, self.title_band() + free_h / 2)
+        offset = QPointF(view.width() / 2, view.height() / 2) - center_view
+        return rect.center() + offset / scale, scale
+
+    def _apply_camera(self, center: QPointF, scale: float) -> None:
         self.resetTransform()
         self.scale(scale, scale)
-        center_view = QPointF(view.width() / 2, TITLE_BAND + free_h / 2)
-        offset = QPointF(view.width() / 2, view.height() / 2) - center_view
-        self.centerOn(rect.center() + offset / scale)
+        self.centerOn(center)
+
+    def tick(self, seconds: float) -> None:
+        """Advance a camera glide (ease in and out)."""
+        if self._glide is None:
+            return
+        c0, s0, c1, s1, t, duration = self._glide
+        t = min(1.0, t + seconds / duration)
+        e = t * t * (3 - 2 * t)
+        self._apply_camera(c0 + (c1 - c0) * e, s0 * (s1 / s0) ** e)
+        self._glide = None if t >= 1.0 else (c0, s0, c1, s1, t, duration)
+
+    def title_band(self) -> float:
+        return TITLE_BAND * self.text_scale
+
+    def caption_height(self) -> float:
+        return CAPTION_HEIGHT * self.text_scale
+
+    def _legend_rows(self) -> int:
+        return 1 if self._logical_size()[0] >= 1000 else 2
 
     def legend_height(self) -> float:
+        """Height of the legend band in viewport pixels."""
         if not self.show_legend:
             return 0.0
-        return LEGEND_HEIGHT * (1 if self.viewport().width() >= 1000 else 2)
+        return LEGEND_HEIGHT * self._legend_rows() * self.text_scale
 
     def center_on_node(self, node_id: str) -> None:
         item = self.pathway.node_items.get(node_id)
@@ -116,10 +160,11 @@ class PathwayView(QGraphicsView):
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         painter.save()
         painter.resetTransform()
+        painter.scale(self.text_scale, self.text_scale)
         scene = self.pathway
         theme = scene.theme
         session = scene.session
-        width = self.viewport().width()
+        width, _ = self._logical_size()
         band = QColor(theme.background)
         band.setAlpha(225)
         painter.fillRect(QRectF(0, 0, width, 70), band)
@@ -128,7 +173,7 @@ class PathwayView(QGraphicsView):
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         painter.setPen(QColor(theme.text))
         painter.setFont(self._title_font)
-        title = painter.fontMetrics().elidedText(session.model.title, Qt.TextElideMode.ElideRight, width - clock - 30)
+        title = painter.fontMetrics().elidedText(self.heading or session.model.title, Qt.TextElideMode.ElideRight, width - clock - 30)
         painter.drawText(QRectF(14, 6, width - clock - 24, 30), left, title)
         painter.setFont(self._font)
         painter.setPen(QColor(theme.muted_text))
@@ -139,13 +184,22 @@ class PathwayView(QGraphicsView):
         painter.drawText(QRectF(width - clock - 10, 6, clock, 30), right, session.timeline.label(session.playhead.position))
         painter.setFont(self._small)
         painter.setPen(QColor(theme.muted_text))
-        painter.drawText(QRectF(width - clock - 10, 38, clock, 24), right,
-                         "since the last change" if clock < 200 else "simulated time since the last change")
+        if self.progress is not None:
+            step, steps = self.progress
+            painter.drawText(QRectF(width - clock - 10, 38, clock, 24), right, f"step {step} of {steps}")
+            painter.fillRect(QRectF(0, 0, width * step / steps, 5), QColor(theme.activation))
+        else:
+            painter.drawText(QRectF(width - clock - 10, 38, clock, 24), right,
+                             "since the last change" if clock < 200 else "simulated time since the last change")
         if self.caption:
             self._draw_caption(painter)
         if self.show_legend:
             self._draw_legend(painter)
         painter.restore()
+
+    def _logical_size(self) -> tuple[float, float]:
+        """The viewport in overlay units (presentation mode draws the overlay larger)."""
+        return self.viewport().width() / self.text_scale, self.viewport().height() / self.text_scale
 
     def condition_text(self) -> str:
         session = self.pathway.session
@@ -163,7 +217,7 @@ class PathwayView(QGraphicsView):
 
     def _draw_caption(self, painter: QPainter) -> None:
         theme = self.pathway.theme
-        width, height = self.viewport().width(), self.viewport().height()
+        width, height = self._logical_size()
         box = QRectF(20, height - CAPTION_HEIGHT + 10, width - 40, CAPTION_HEIGHT - 20)
         back = QColor(theme.background)
         back.setAlpha(235)
@@ -171,14 +225,16 @@ class PathwayView(QGraphicsView):
         painter.setBrush(back)
         painter.drawRoundedRect(box, 10, 10)
         painter.setPen(QColor(theme.text))
-        painter.setFont(self._font)
+        font = QFont(self._font)
+        font.setPixelSize(16)
+        painter.setFont(font)
         painter.drawText(box.adjusted(14, 8, -14, -8), Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignVCenter, self.caption)
 
     def _draw_legend(self, painter: QPainter) -> None:
         """One band along the bottom: colour scale, edge types and (with references) the badges."""
         theme = self.pathway.theme
-        width, height = self.viewport().width(), self.viewport().height()
-        band = self.legend_height()
+        width, height = self._logical_size()
+        band = LEGEND_HEIGHT * self._legend_rows()
         top = height - band - (CAPTION_HEIGHT if self.caption else 0)
         back = QColor(theme.panel)
         back.setAlpha(240)

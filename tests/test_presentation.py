@@ -1,0 +1,209 @@
+"""Lecture mode: storyboard files, clicker keys, blanking, reveal, presenter view, live reload."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtGui import QColor  # noqa: E402
+
+from visualizer.formats import builtin_model_path, load_builtin_model  # noqa: E402
+from visualizer.problems import ModelError  # noqa: E402
+from visualizer.storyboard import StoryboardPlayer, load_storyboard  # noqa: E402
+from visualizer.qt.main_window import MainWindow  # noqa: E402
+
+STORY = textwrap.dedent(
+    """\
+    format: 1
+    title: Test story
+    groups:
+      cascade: [insulin, insulin_receptor, irs1, pi3k, pip3, pdk1, akt, as160, glut4_translocation, glucose_uptake]
+    steps:
+      - title: The bare cascade
+        caption: Insulin switches on its receptor.
+        notes: Start slowly.
+        scenario: healthy
+        visible: [cascade]
+        highlight: [irs1]
+      - title: Fat arrives
+        caption: DAG and PKCθ appear.
+        notes: Point at PKCθ.
+        scenario: insulin_resistant
+        visible: [cascade, fatty_acid_flux, dag, pkc_theta]
+        question: Which node falls first?
+        answer: IRS-1.
+      - title: Everything
+        caption: The whole picture.
+        scenario: insulin_resistant
+        interventions: {caloric_restriction: 1}
+        animate: {start: 0, end: 1440}
+      - title: Exercise
+        caption: Contraction bypasses insulin.
+        scenario: insulin_resistant
+        interventions: {aerobic_exercise: 1}
+    """
+)
+
+
+def write_story(tmp_path, text=STORY):
+    path = tmp_path / "story.yaml"
+    path.write_text(text)
+    return path
+
+
+# -- the format ------------------------------------------------------------------------
+def test_storyboard_loads_and_expands_groups(tmp_path):
+    board, model = load_storyboard(write_story(tmp_path))
+    assert [s.title for s in board.steps] == ["The bare cascade", "Fat arrives", "Everything", "Exercise"]
+    assert "irs1" in board.steps[0].visible and "dag" not in board.steps[0].visible
+    assert board.steps[2].interventions == {"caloric_restriction": 1.0}
+    assert board.steps[2].animate.end == 1440
+    assert board.steps[2].visible is None
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("scenario: healthy", "scenario: sick", "step 1: unknown scenario 'sick'; choose one of: healthy, insulin_resistant"),
+        ("visible: [cascade]", "visible: [cascade, irs_1]", "step 1: unknown node or group 'irs_1'"),
+        ("{caloric_restriction: 1}", "{yoga: 1}", "step 3: unknown intervention 'yoga'"),
+        ("{caloric_restriction: 1}", "{caloric_restriction: 3}", "must be at most 1"),
+        ("end: 1440", "end: -5", "must be at least 0"),
+        ("notes: Start slowly.", "notes: Start slowly.\n    colour: red", "step 1: unknown key 'colour'"),
+        ("cascade: [insulin,", "cascade: [insulinn,", "group cascade: unknown node 'insulinn'"),
+    ],
+)
+def test_storyboard_errors_name_file_line_and_step(tmp_path, old, new, expected):
+    assert old in STORY
+    with pytest.raises(ModelError) as info:
+        load_storyboard(write_story(tmp_path, STORY.replace(old, new, 1)))
+    messages = [str(p) for p in info.value.problems]
+    assert any(expected in m for m in messages), messages
+    assert all(m.startswith("story.yaml:") for m in messages)
+
+
+def test_player_reveals_the_answer_before_moving_on(tmp_path):
+    board, _ = load_storyboard(write_story(tmp_path))
+    player = StoryboardPlayer(board)
+    player.next()
+    assert player.index == 1 and not player.answer_shown
+    player.next()
+    assert player.index == 1 and player.answer_shown
+    player.next()
+    assert player.index == 2
+    player.last()
+    player.next()
+    assert player.index == 3, "next at the end stays at the end"
+
+
+# -- the app -----------------------------------------------------------------------------
+@pytest.fixture
+def window(qtbot, tmp_path):
+    win = MainWindow(load_builtin_model(), builtin_model_path(),
+                     settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def hall(window, qtbot, tmp_path):
+    assert window.open_storyboard(write_story(tmp_path))
+    hall = window.start_presentation(full_screen=False)
+    qtbot.waitExposed(hall)
+    yield hall
+    hall.close()
+
+
+def test_progressive_reveal_hides_and_shows_the_right_items(window, hall, qtbot):
+    scene = window.scene
+    assert scene.node_items["irs1"].isVisible() and not scene.node_items["dag"].isVisible()
+    assert not scene.edges_by_interaction[("dag", "pkc_theta", "<dag>")].isVisible()
+    assert scene.node_items["irs1"].highlighted
+    qtbot.keyClick(hall, Qt.Key.Key_PageDown)
+    assert window.presentation.player.index == 1
+    assert scene.node_items["dag"].isVisible()
+    assert scene.edges_by_interaction[("dag", "pkc_theta", "<dag>")].isVisible()
+    assert not scene.node_items["tnf_alpha"].isVisible()
+    qtbot.waitUntil(lambda: scene.node_items["dag"].opacity() >= 1.0, timeout=3000)  # it faded in
+    assert window.session.condition.scenario == "insulin_resistant"
+
+
+def test_clicker_keys_move_through_steps(window, hall, qtbot):
+    player = window.presentation.player
+    qtbot.keyClick(hall, Qt.Key.Key_PageDown)
+    qtbot.keyClick(hall, Qt.Key.Key_PageDown)  # reveals the answer of step 2
+    assert player.index == 1 and player.answer_shown
+    assert "Answer: IRS-1." in hall.view.caption
+    qtbot.keyClick(hall, Qt.Key.Key_Space)
+    assert player.index == 2
+    assert window.session.condition.interventions == {"caloric_restriction": 1.0}
+    qtbot.keyClick(hall, Qt.Key.Key_PageUp)
+    assert player.index == 1
+    qtbot.keyClick(hall, Qt.Key.Key_End)
+    assert player.index == 3
+    qtbot.keyClick(hall, Qt.Key.Key_Home)
+    assert player.index == 0
+    qtbot.keyClicks(hall, "3")
+    qtbot.keyClick(hall, Qt.Key.Key_Return)
+    assert player.index == 2
+    qtbot.keyClick(hall, Qt.Key.Key_Backspace)
+    assert player.index == 1
+
+
+def test_b_and_w_blank_the_screen_and_escape_leaves(window, hall, qtbot):
+    qtbot.keyClick(hall, Qt.Key.Key_B)
+    assert hall.blank.isVisible() and hall.blank.color == QColor("black")
+    image = hall.grab().toImage()
+    assert image.pixelColor(image.width() // 2, image.height() // 2) == QColor("black")
+    qtbot.keyClick(hall, Qt.Key.Key_B)
+    assert not hall.blank.isVisible()
+    qtbot.keyClick(hall, Qt.Key.Key_W)
+    assert hall.blank.isVisible() and hall.blank.color == QColor("white")
+    qtbot.keyClick(hall, Qt.Key.Key_Escape)
+    assert not hall.blank.isVisible()
+    qtbot.keyClick(hall, Qt.Key.Key_Escape)
+    assert not hall.isVisible() and window.hall is None
+
+
+def test_presenter_view_follows_the_hall(window, hall, qtbot):
+    presenter = window.presenter
+    assert "Step 1 of 4: The bare cascade" in presenter.step_label.text()
+    assert "Start slowly." in presenter.notes.toPlainText()
+    assert "Next: Fat arrives" in presenter.next_label.text()
+    qtbot.keyClick(hall, Qt.Key.Key_Right)
+    assert "Step 2 of 4" in presenter.step_label.text()
+    assert "Answer: IRS-1." in presenter.notes.toPlainText()
+    assert presenter.timer.isActive()
+    hall.close()
+    assert not presenter.timer.isActive()
+
+
+def test_caption_and_progress_are_drawn(window, hall):
+    assert hall.view.caption.startswith("Insulin switches on its receptor.")
+    assert hall.view.progress == (1, 4)
+    assert hall.view.heading == "The bare cascade"
+
+
+def test_edited_storyboard_reloads_and_errors_keep_the_step(window, hall, qtbot, tmp_path):
+    presentation = window.presentation
+    qtbot.keyClick(hall, Qt.Key.Key_Right)
+    path = presentation.path
+    path.write_text(STORY.replace("title: Fat arrives", "title: Fat floods in"))
+    assert presentation.reload()
+    assert presentation.player.index == 1
+    assert presentation.storyboard.steps[1].title == "Fat floods in"
+    path.write_text(STORY.replace("scenario: healthy", "scenario: sick"))
+    failures = []
+    presentation.reload_failed.connect(failures.append)
+    assert not presentation.reload()
+    assert failures and "unknown scenario 'sick'" in str(failures[0][0])
+    assert presentation.storyboard.steps[1].title == "Fat floods in", "the last good version stays"
+    window.problems_dialog.close()
