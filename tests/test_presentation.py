@@ -207,3 +207,33 @@ def test_edited_storyboard_reloads_and_errors_keep_the_step(window, hall, qtbot,
     assert failures and "unknown scenario 'sick'" in str(failures[0][0])
     assert presentation.storyboard.steps[1].title == "Fat floods in", "the last good version stays"
     window.problems_dialog.close()
+
+
+def test_signal_step_stops_visibly_at_the_active_inhibitor(window, qtbot):
+    window.session.jump(window.session.condition.with_scenario("insulin_resistant"))
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)  # shortcuts go to the active window
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    stepper = window.signal_stepper
+    assert stepper.active and window.scene.node_items["insulin"].opacity() == 1.0
+    assert window.scene.node_items["akt"].opacity() < 1.0
+    for _ in range(6):
+        qtbot.keyClick(window.view, Qt.Key.Key_N)
+    assert window.scene.node_items["irs1"].opacity() == 1.0
+    assert window.scene.node_items["pi3k"].opacity() < 1.0, "the signal stops at IRS-1"
+    assert window.scene.edges_by_interaction[("pkc_theta", "irs1", "insulin_signal")].flashing
+    assert any("Blocked by" in label.childItems()[0].text() and "PKCθ" in label.childItems()[0].text() for label in stepper.labels)
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    assert not stepper.active and not stepper.labels
+    assert window.scene.node_items["pi3k"].opacity() == 1.0
+
+
+def test_signal_step_passes_once_the_brakes_are_knocked_out(window, qtbot):
+    for brake in ("pkc_theta", "jnk", "ikkb"):
+        window.session.set_knockout(brake, True)
+    window.session.jump(window.session.condition)
+    window.start_signal_step("insulin")
+    while window.signal_stepper.advance():
+        pass
+    assert window.scene.node_items["pi3k"].opacity() == 1.0, "IRS-1 now passes the signal on"

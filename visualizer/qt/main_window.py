@@ -58,6 +58,11 @@ class MainWindow(QMainWindow):
         self.playback = PlaybackBar(self.session)
         self.animator = Animator(self.session, self.scene, self)
         self.animator.views.append(self.view)
+        from visualizer.qt.signal_stepper import SignalStepper
+
+        self.signal_stepper = SignalStepper(self.scene, self)
+        self.session.condition_changed.connect(self.signal_stepper.stop)
+        self.session.model_changed.connect(self.signal_stepper.stop)
         self._build_layout()
         self._build_actions()
         self.help_overlay = HelpOverlay(self.actions_for_help(), self.centralWidget())
@@ -144,6 +149,12 @@ class MainWindow(QMainWindow):
         self.plots_action.setChecked(True)
         self.open_story_action = a("Open &storyboard…", self.open_storyboard_dialog, "Ctrl+Shift+O", "Open a lecture storyboard (.yaml)")
         self.present_action = a("&Present", self.start_presentation, "F5", "Full-screen lecture from the current step (Esc leaves)")
+        self.signal_insulin_action = a("Step the signal from &insulin", lambda: self.start_signal_step("insulin"), "Ctrl+1",
+                                       "Light the cascade one hop per key press (N); Esc ends")
+        self.signal_exercise_action = a("Step the signal from muscle &contraction", lambda: self.start_signal_step("muscle_contraction"),
+                                        "Ctrl+2", "Light the contraction route one hop per key press (N); Esc ends")
+        self.signal_next_action = a("Next &hop", self.next_signal_hop, "N", "Advance the signal one hop")
+        self.signal_end_action = a("&End signal step", self._on_escape, "Esc", "Close the shortcut list, or end signal stepping")
         self.help_action = a("&Keyboard shortcuts", self.toggle_help, "F1", "List every shortcut")
         self.about_action = a("&About", self._about)
         self.dark_action.setChecked(self.theme.name == "dark")
@@ -174,6 +185,9 @@ class MainWindow(QMainWindow):
         lecture_menu = menu.addMenu("&Lecture")
         lecture_menu.addAction(self.open_story_action)
         lecture_menu.addAction(self.present_action)
+        lecture_menu.addSeparator()
+        for act in (self.signal_insulin_action, self.signal_exercise_action, self.signal_next_action, self.signal_end_action):
+            lecture_menu.addAction(act)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.help_action)
         help_menu.addAction(self.about_action)
@@ -203,7 +217,8 @@ class MainWindow(QMainWindow):
             self.play_action, self.forward_action, self.back_action, self.restart_action, self.end_action,
             self.faster_action, self.slower_action, self.loop_action, self.zoom_in_action, self.zoom_out_action,
             self.fit_action, self.search_action, self.ghost_action, self.dark_action, self.panels_action, self.plots_action,
-            self.reset_action, self.present_action, self.open_story_action,
+            self.reset_action, self.present_action, self.open_story_action, self.signal_insulin_action,
+            self.signal_exercise_action, self.signal_next_action, self.signal_end_action,
             self.open_action, self.reload_action, self.help_action, self.quit_action,
         ]
 
@@ -294,6 +309,27 @@ class MainWindow(QMainWindow):
         if urls and urls[0].isLocalFile():
             self.open_model(Path(urls[0].toLocalFile()))
             event.acceptProposedAction()
+
+    # -- signal step ---------------------------------------------------------------------------
+    def start_signal_step(self, source: str) -> None:
+        if source not in self.scene.node_items:
+            self.status_label.setText(f"This model has no node '{source}'")
+            return
+        self.session.playhead.set_playing(False)
+        self.signal_stepper.start(source)
+        self.status_label.setText("Signal step: press N for the next hop, Esc to end")
+
+    def next_signal_hop(self) -> None:
+        if not self.signal_stepper.active:
+            self.start_signal_step("insulin")
+        elif not self.signal_stepper.advance():
+            self.status_label.setText("The signal has gone as far as it can")
+
+    def _on_escape(self) -> None:
+        if self.help_overlay.isVisible():
+            self.help_overlay.hide()
+        else:
+            self.signal_stepper.stop()
 
     # -- lecture mode ------------------------------------------------------------------------
     def open_storyboard_dialog(self) -> None:

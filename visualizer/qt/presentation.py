@@ -171,7 +171,8 @@ class _Blank(QWidget):
 
 class PresentationWindow(QWidget):
     """The full-screen view of the hall. Keys: Right/Down/Page Down/Space/Enter/click next;
-    Left/Up/Page Up/Backspace previous; Home/End; a number then Enter jumps; B/W blank; Esc leaves."""
+    Left/Up/Page Up/Backspace previous; Home/End; a number then Enter jumps; B/W blank; S steps the
+    signal one hop at a time from insulin; Esc ends signal stepping, unblanks, or leaves."""
 
     closed = Signal()
     NEXT = {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter}
@@ -225,11 +226,21 @@ class PresentationWindow(QWidget):
         if key in (Qt.Key.Key_B, Qt.Key.Key_W):
             self.toggle_blank("black" if key == Qt.Key.Key_B else "white")
             return
+        stepper = self.presentation.window.signal_stepper
         if key == Qt.Key.Key_Escape:
             if self.blank.isVisible():
                 self.blank.hide()
+            elif stepper.active:
+                stepper.stop()
             else:
                 self.close()
+            return
+        if key == Qt.Key.Key_S:  # signal step: S starts from insulin, then each S is one hop
+            self.presentation.session.playhead.set_playing(False)
+            if not stepper.active:
+                stepper.start("insulin")
+            else:
+                stepper.advance()
             return
         if Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
             self.typed += chr(key)
