@@ -237,3 +237,25 @@ def test_signal_step_passes_once_the_brakes_are_knocked_out(window, qtbot):
     while window.signal_stepper.advance():
         pass
     assert window.scene.node_items["pi3k"].opacity() == 1.0, "IRS-1 now passes the signal on"
+
+
+def test_split_view_keeps_playheads_in_step_and_colours_differences(window, qtbot):
+    window.session.jump(window.session.condition.with_scenario("insulin_resistant"))
+    compare = window.open_comparison()
+    qtbot.waitExposed(compare)
+    labels = [compare.choice.itemText(i) for i in range(compare.choice.count())]
+    assert "+ Aerobic exercise" in labels and "Healthy" in labels
+    compare.choice.setCurrentIndex(labels.index("+ Aerobic exercise"))
+    right = compare.right_session
+    assert right.condition.interventions == {"aerobic_exercise": 1.0}
+    window.session.playhead.seek(0.6)
+    assert right.playhead.position == pytest.approx(0.6), "the right playhead follows the left"
+    assert right.value("ampk") > window.session.value("ampk") + 0.1
+    compare.difference.setChecked(True)
+    left_ampk = window.scene.node_items["ampk"].color
+    assert left_ampk == compare.right_scene.node_items["ampk"].color
+    assert left_ampk.blue() > left_ampk.red(), "higher on the right: drawn blue"
+    window.view.center_on_node("akt")
+    assert compare.right_scene.node_items["akt"].isSelected(), "selection is shared"
+    compare.close()
+    assert window.scene.node_items["ampk"].override is None

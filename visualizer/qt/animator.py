@@ -26,6 +26,8 @@ class Animator(QObject):
         self.scene = scene
         self.views: list = []
         """Views whose camera glides are advanced with each frame."""
+        self.extra: list = []
+        """Further per-frame callables taking the seconds elapsed (e.g. a comparison's second scene)."""
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._on_tick)
@@ -50,3 +52,5 @@ class Animator(QObject):
         self.scene.tick(seconds)
         for view in self.views:
             view.tick(seconds)
+        for tick in self.extra:
+            tick(seconds)

@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.controls = ControlPanel(self.session)
         self.inspector = Inspector(self.session)
         self.presentation = None
+        self.comparison = None
         self.hall = None
         self.presenter = None
         self._plots = None  # built after the first frame: pyqtgraph takes a third of a second to import
@@ -155,6 +156,7 @@ class MainWindow(QMainWindow):
                                         "Ctrl+2", "Light the contraction route one hop per key press (N); Esc ends")
         self.signal_next_action = a("Next &hop", self.next_signal_hop, "N", "Advance the signal one hop")
         self.signal_end_action = a("&End signal step", self._on_escape, "Esc", "Close the shortcut list, or end signal stepping")
+        self.compare_action = a("&Compare side by side…", self.open_comparison, "Ctrl+K", "Two conditions with one playhead and camera")
         self.help_action = a("&Keyboard shortcuts", self.toggle_help, "F1", "List every shortcut")
         self.about_action = a("&About", self._about)
         self.dark_action.setChecked(self.theme.name == "dark")
@@ -185,6 +187,7 @@ class MainWindow(QMainWindow):
         lecture_menu = menu.addMenu("&Lecture")
         lecture_menu.addAction(self.open_story_action)
         lecture_menu.addAction(self.present_action)
+        lecture_menu.addAction(self.compare_action)
         lecture_menu.addSeparator()
         for act in (self.signal_insulin_action, self.signal_exercise_action, self.signal_next_action, self.signal_end_action):
             lecture_menu.addAction(act)
@@ -309,6 +312,16 @@ class MainWindow(QMainWindow):
         if urls and urls[0].isLocalFile():
             self.open_model(Path(urls[0].toLocalFile()))
             event.acceptProposedAction()
+
+    def open_comparison(self):
+        from visualizer.qt.comparison import ComparisonWindow
+
+        if self.comparison is not None:
+            self.comparison.close()
+        self.comparison = ComparisonWindow(self)
+        self.comparison.destroyed.connect(lambda *_: setattr(self, "comparison", None))
+        self.comparison.show()
+        return self.comparison
 
     # -- signal step ---------------------------------------------------------------------------
     def start_signal_step(self, source: str) -> None:
@@ -520,6 +533,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         if self.hall is not None:
             self.hall.close()
+        if self.comparison is not None:
+            self.comparison.close()
+            self.comparison = None
         self.animator.stop()
         self.session.playhead.set_playing(False)
         self.settings.setValue("geometry", self.saveGeometry())

@@ -76,6 +76,8 @@ class NodeItem(QGraphicsItem):
         self.knocked_out = False
         self.highlighted = False
         self.detail = True
+        self.override: QColor | None = None
+        """A fill that replaces the activity colour (difference mode)."""
         metrics = QFontMetricsF(self._font)
         lines = self._wrap(node.label, metrics)
         self._text = QStaticText("\n".join(lines) if len(lines) == 1 else "<br>".join(lines))
@@ -124,16 +126,23 @@ class NodeItem(QGraphicsItem):
             self.status = status
             self.update()
 
-    def set_flags(self, *, knocked_out=None, highlighted=None, show_ghost=None, detail=None, theme=None) -> None:
+    _UNSET = object()
+
+    def set_flags(self, *, knocked_out=None, highlighted=None, show_ghost=None, detail=None, theme=None, override=_UNSET) -> None:
         for name, value in (("knocked_out", knocked_out), ("highlighted", highlighted), ("show_ghost", show_ghost),
                             ("detail", detail), ("theme", theme)):
             if value is not None and getattr(self, name) != value:
                 setattr(self, name, value)
                 self.update()
+        if override is not NodeItem._UNSET and override != self.override:
+            self.override = override
+            self.update()
 
     @property
     def color(self) -> QColor:
-        return QColor(150, 150, 150) if self.knocked_out else activity_color(self.fraction)
+        if self.knocked_out:
+            return QColor(150, 150, 150)
+        return self.override if self.override is not None else activity_color(self.fraction)
 
     # -- QGraphicsItem ---------------------------------------------------------------
     def boundingRect(self) -> QRectF:
