@@ -18,10 +18,19 @@ A storyboard file looks like this (every key but ``title`` and ``steps`` is opti
         visible: [cascade, glucose_uptake]   # nodes shown (edges need both ends shown); default: all
         highlight: [irs1, akt]               # nodes drawn emphasised
         camera: [cascade]                    # nodes to frame; default: the visible nodes
-        animate: {start: 0, end: 60, speed: 1, loop: false}   # simulated time, in the model's unit
+        animate: {start: 0, end: 60, speed: 1, loop: false}   # simulated time, in the model's unit;
+                                                              # end: 0 holds the picture still
         question: Predict which nodes recover when we add exercise.
         answer: IRS-1 and Akt, as DAG falls...     # revealed on the next click
         references: [petersen2018]
+
+Moving to the next step plays its change: a step that adds to the previous
+one grows out of the picture on screen; a step that drops an intervention or
+changes scenario starts from its scenario's steady state with only what the
+two steps share, so "weight loss alone" after "caloric restriction alone"
+shows weight loss alone. Jumps and steps back cut straight to the step's
+steady state. A step without ``scenario`` keeps the current one; without
+``interventions`` or ``knockouts`` it has none.
 
 Validation reports every problem at once with file, line and step, and names
 unknown node, group, scenario, intervention and reference ids.

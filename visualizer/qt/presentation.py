@@ -90,7 +90,15 @@ class Presentation(QObject):
         scenario = step.scenario or session.condition.scenario
         cond = Condition(scenario, dict(step.interventions), {}, frozenset(step.knockouts))
         if cond != session.condition:
-            (session.apply if animate else session.jump)(cond)
+            if animate:
+                # A step that builds on the last one grows out of the picture on screen; one that
+                # drops something starts from its own scenario with only what the two share.
+                shared = {k: v for k, v in session.condition.interventions.items() if cond.interventions.get(k) == v}
+                if len(shared) < len(session.condition.interventions) or scenario != session.condition.scenario:
+                    session.jump(Condition(scenario, shared if scenario == session.condition.scenario else {}, {}, cond.knockouts))
+                session.apply(cond)
+            else:
+                session.jump(cond)
         timeline = session.timeline
         start = float(timeline.position(step.animate.start))
         stop = 1.0 if step.animate.end is None else float(timeline.position(step.animate.end))
