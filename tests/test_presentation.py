@@ -259,3 +259,13 @@ def test_split_view_keeps_playheads_in_step_and_colours_differences(window, qtbo
     assert compare.right_scene.node_items["akt"].isSelected(), "selection is shared"
     compare.close()
     assert window.scene.node_items["ampk"].override is None
+
+
+def test_a_step_that_drops_an_intervention_starts_from_its_scenario(window, hall, qtbot):
+    player = window.presentation.player
+    player.go(2)  # caloric restriction, shown at its steady state
+    qtbot.keyClick(hall, Qt.Key.Key_Right)  # exercise alone
+    session = window.session
+    assert session.condition.interventions == {"aerobic_exercise": 1.0}
+    resistant = session.network.steady_state(session.network.condition("insulin_resistant"))
+    assert session.trajectory.values[0] == pytest.approx(resistant, abs=1e-4), "not from the caloric-restriction picture"
