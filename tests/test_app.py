@@ -265,3 +265,24 @@ def test_hiding_the_panels_gives_the_diagram_more_room(window, qtbot):
     qtbot.waitUntil(lambda: window.view.zoom > zoom * 1.1, timeout=3000)
     qtbot.keyClick(window.view, Qt.Key.Key_F9)
     assert window.inspector.isVisible()
+
+
+def test_why_lists_the_brakes_and_ranks_what_fixes_it(window, qtbot):
+    window.inspector.show_node("irs1")
+    assert "Why is it here" in window.inspector.toHtml()
+    window.explain_node("irs1")
+    text = window.inspector.toPlainText()
+    assert "Active brakes" in text and "PKCθ" in text and "Interventions ranked" in text
+    assert window.scene.node_items["pkc_theta"].highlighted and window.scene.node_items["insulin_receptor"].highlighted
+
+
+def test_dose_response_tab_plots_the_selected_nodes(window, qtbot):
+    plots = window.plots
+    plots.set_selection(["glucose_uptake", "dag"])
+    plots.dose_choice.setCurrentIndex(plots.dose_choice.findData("caloric_restriction"))
+    plots.setCurrentWidget(plots.dose_tab)
+    result = plots.dose_result
+    assert len(result.intensities) == 21 and len(plots.dose_curves) == 2
+    assert result.of("dag")[-1] < result.of("dag")[0], "DAG falls as caloric restriction deepens"
+    window.session.set_intervention("caloric_restriction", 0.5)
+    assert plots.dose_marker.value() == pytest.approx(0.5), "the current intensity is marked"

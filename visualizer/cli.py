@@ -1,6 +1,7 @@
 """The ``visualizer`` command: the app, and headless commands for scripts.
 
-Commands that only compute (``simulate``, ``validate``) never import Qt, so
+Commands that only compute (``simulate``, ``explain``, ``dose-response``,
+``validate``) never import Qt, so
 they start fast and run anywhere. User mistakes print one clear message and
 exit with status 2; they never show a traceback.
 """
@@ -95,6 +96,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=("json", "csv"), default="json", help="json (everything) or csv (a row per time)")
 
+    p = sub.add_parser(
+        "explain",
+        help="why a node is where it is: the paths to it, the brakes on them, and the interventions ranked",
+        description="Explain one node: the paths from the inputs to it, the active inhibitors on them with what "
+        "each costs (the node's gain when it is knocked out), and the interventions ranked by how far each, "
+        "at full intensity, moves the node back towards healthy.",
+    )
+    p.add_argument("node", metavar="NODE", help="node id, as in irs1")
+    _add_condition_options(p)
+    p.add_argument("--format", choices=("text", "json"), default="text", help="text (a readable summary, default) or json")
+
+    p = sub.add_parser(
+        "dose-response",
+        help="sweep one intervention's intensity from 0 to 1 and print the chosen nodes' steady states",
+        description="Sweep INTERVENTION from intensity 0 to 1 on top of the scenario (and any --intervention, "
+        "--knockout or --set given) and report the steady state of each node in --nodes.",
+    )
+    p.add_argument("sweep", metavar="INTERVENTION", help="intervention id, as in caloric_restriction")
+    p.add_argument("--nodes", required=True, metavar="A,B,...", help="comma-separated node ids, as in glucose_uptake,dag")
+    p.add_argument("--points", type=int, default=21, metavar="N", help="number of intensities, 2 to 201 (default 21)")
+    _add_condition_options(p)
+    p.add_argument("--format", choices=("json", "csv"), default="json", help="json (default) or csv (a row per intensity)")
+
     p = sub.add_parser("validate", help="check model files and list every problem")
     p.add_argument("files", nargs="+", metavar="FILE")
 
@@ -118,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "simulate":
             return _simulate(args)
+        if args.command == "explain":
+            return _explain(args)
+        if args.command == "dose-response":
+            return _dose_response(args)
         if args.command == "validate":
             return _validate(args)
         if args.command == "screenshot":
@@ -176,6 +204,37 @@ def _simulate(args) -> int:
         times = default_times(network, args.t_end)
     result = run(network, cond, times, start=args.start)
     text = data_export.result_json(result) if args.format == "json" else data_export.trajectory_csv(result)
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _explain(args) -> int:
+    from visualizer import analysis
+    from visualizer.engine import Network
+
+    network = Network(_load(args.model))
+    analysis.check_node(network.model, args.node)  # a misspelt node is reported before any computing
+    explanation = analysis.explain(network, args.node, _condition(args, network))
+    if args.format == "json":
+        sys.stdout.write(analysis.explanation_json(explanation))
+    else:
+        sys.stdout.write(analysis.explanation_text(explanation, network.model))
+    return EXIT_OK
+
+
+def _dose_response(args) -> int:
+    from visualizer import analysis
+    from visualizer.engine import Network
+
+    if not analysis.MIN_POINTS <= args.points <= analysis.MAX_POINTS:
+        raise UserError(f"--points must be from {analysis.MIN_POINTS} to {analysis.MAX_POINTS}, not {args.points}")
+    nodes = [n.strip() for n in args.nodes.split(",") if n.strip()]
+    if not nodes:
+        raise UserError("--nodes needs at least one node id, as in --nodes glucose_uptake,dag")
+    network = Network(_load(args.model))
+    analysis.check_intervention(network.model, args.sweep)
+    result = analysis.dose_response(network, args.sweep, nodes, _condition(args, network), points=args.points)
+    text = analysis.dose_response_json(result) if args.format == "json" else analysis.dose_response_csv(result)
     sys.stdout.write(text)
     return EXIT_OK
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser
 
 from visualizer.model import COMPARTMENTS, NODE_KINDS, TISSUES
@@ -14,11 +15,18 @@ __all__ = ["Inspector"]
 
 
 class Inspector(QTextBrowser):
+    """Signals: ``explain_requested(str)`` when the user asks why a node is where it is."""
+
+    explain_requested = Signal(str)
+
     def __init__(self, session: Session, parent=None):
         super().__init__(parent)
+        self.explanation: str = ""
         self.session = session
         self.node_id: str | None = None
-        self.setOpenExternalLinks(True)
+        self.setOpenExternalLinks(False)
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(self._on_link)
         self.setMinimumWidth(260)
         self._last_value = None
         session.values_changed.connect(self._on_values)
@@ -38,7 +46,22 @@ class Inspector(QTextBrowser):
             if value != self._last_value:
                 self.show_node(self.node_id)
 
+    def _on_link(self, url: QUrl) -> None:
+        if url.scheme() == "explain" and self.node_id is not None:
+            self.explain_requested.emit(self.node_id)
+        elif url.scheme() in ("http", "https"):
+            from PySide6.QtGui import QDesktopServices
+
+            QDesktopServices.openUrl(url)
+
+    def show_explanation(self, node_id: str, text: str) -> None:
+        """Show "why?" for the node on show (plain text from the analysis), under its details."""
+        self.explanation = text
+        self.show_node(node_id)
+
     def show_node(self, node_id: str | None) -> None:
+        if node_id != self.node_id:
+            self.explanation = ""
         self.node_id = node_id
         model = self.session.model
         if node_id is None:
@@ -71,6 +94,11 @@ class Inspector(QTextBrowser):
             frac = "" if rec.fraction is None else f" ({rec.fraction:.0%} of the way back)"
             line += f"<br><b>Recovery:</b> {rec.status}{frac}"
         parts.append(line + "</p>")
+        if self.explanation:
+            body = html.escape(self.explanation).replace("\n", "<br>")
+            parts.append(f"<h4>Why? What fixes it?</h4><p style='background:#F2F6FA'>{body}</p>")
+        else:
+            parts.append("<p><a href='explain:node'>Why is it here, and what fixes it?</a></p>")
         cited: list[str] = list(node.references)
         for title, items, other in (("Inputs", model.incoming(node_id), "source"), ("Outputs", model.outgoing(node_id), "target")):
             if not items:

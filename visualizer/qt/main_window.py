@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.help_overlay = HelpOverlay(self.actions_for_help(), self.centralWidget())
         self.scene.node_clicked.connect(self._on_node_clicked)
+        self.inspector.explain_requested.connect(self.explain_node)
         self.scene.node_context.connect(self._on_node_context)
         self.controls.ghost_toggled.connect(self._set_ghost)
         self.setAcceptDrops(True)
@@ -475,6 +476,17 @@ class MainWindow(QMainWindow):
     def _show_plots(self, on: bool) -> None:
         self.plot_area.setVisible(on)
         QTimer.singleShot(0, self, self.view.fit)
+
+    def explain_node(self, node_id: str) -> None:
+        """Paths into the node lit up, its brakes ranked by cost, interventions ranked by what they recover."""
+        from visualizer.analysis import explain, explanation_text
+
+        explanation = explain(self.session.network, node_id, self.session.condition, current=None)
+        on_paths = {n for path in explanation.paths for n in path}
+        on_paths.update(i.node for i in explanation.active_inhibitors)
+        self.scene.set_highlight(on_paths)
+        self.inspector.show_explanation(node_id, explanation_text(explanation, self.session.model))
+        self.status_label.setText(f"Paths into {self.session.model.node(node_id).label} and their brakes are outlined")
 
     def _set_ghost(self, on: bool) -> None:
         self.scene.set_ghost(on)

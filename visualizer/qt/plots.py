@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
 from visualizer.session import Session
 
@@ -52,6 +52,29 @@ class PlotPanel(QTabWidget):
         self.bars: list[pg.BarGraphItem] = []
         self.addTab(self.bar_plot, "Healthy vs. now")
 
+        self.dose_tab = QWidget()
+        dose_layout = QVBoxLayout(self.dose_tab)
+        dose_layout.setContentsMargins(2, 2, 2, 2)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Intervention:"))
+        self.dose_choice = QComboBox()
+        self.dose_choice.currentIndexChanged.connect(lambda _: self._redraw_dose())
+        row.addWidget(self.dose_choice, 1)
+        dose_layout.addLayout(row)
+        self.dose_plot = pg.PlotWidget(background="w")
+        self.dose_plot.setLabel("left", "steady-state activity")
+        self.dose_plot.setLabel("bottom", "intensity")
+        self.dose_plot.setXRange(0, 1, padding=0.02)
+        self.dose_plot.setMouseEnabled(x=False, y=False)
+        self.dose_plot.hideButtons()
+        self.dose_plot.addLegend(offset=(10, 10))
+        self.dose_marker = pg.InfiniteLine(pos=0, angle=90, movable=False, pen=pg.mkPen("#444444", width=2, style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.dose_plot.addItem(self.dose_marker)
+        self.dose_curves: list = []
+        dose_layout.addWidget(self.dose_plot, 1)
+        self.addTab(self.dose_tab, "Dose-response")
+        self.currentChanged.connect(lambda _: self._redraw_dose())
+
         session.trajectory_changed.connect(self._redraw_curves)
         session.playhead.position_changed.connect(self._on_position)
         session.model_changed.connect(self._on_model)
@@ -72,6 +95,12 @@ class PlotPanel(QTabWidget):
         self.session.model_changed.disconnect(self._on_model)
 
     def _on_model(self) -> None:
+        self.dose_choice.blockSignals(True)
+        self.dose_choice.clear()
+        for iv in self.session.model.interventions:
+            self.dose_choice.addItem(iv.label, iv.id)
+        self.dose_choice.blockSignals(False)
+        self.setTabEnabled(self.indexOf(self.dose_tab), bool(self.session.model.interventions))
         timeline = self.session.timeline
         self.time_plot.getAxis("bottom").setTicks([timeline.ticks()])
         ids = self.session.model.node_ids
@@ -100,6 +129,7 @@ class PlotPanel(QTabWidget):
                 curve.setData(x, session.trajectory.of(nid))
             self._fit_y()
             self._update_bars()
+            self._redraw_dose()
             return
         plot = self.time_plot
         for curve in self.curves.values():
@@ -119,6 +149,33 @@ class PlotPanel(QTabWidget):
             self.curves[nid] = plot.plot(x, y, pen=pen, name=session.model.node(nid).label)
         self._fit_y()
         self._redraw_bars()
+        self._redraw_dose()
+
+    def _redraw_dose(self) -> None:
+        """Steady states of the selected nodes across the chosen intervention's intensity (only when shown)."""
+        if self.currentWidget() is not self.dose_tab or not self.selected or self.dose_choice.count() == 0:
+            return
+        from visualizer.analysis import dose_response
+
+        session = self.session
+        name = self.dose_choice.currentData()
+        base = session.condition.with_interventions({k: v for k, v in session.condition.interventions.items() if k != name})
+        result = dose_response(session.network, name, self.selected, base)
+        for curve in self.dose_curves:
+            self.dose_plot.removeItem(curve)
+        self.dose_curves.clear()
+        legend = self.dose_plot.plotItem.legend
+        if legend is not None:
+            legend.clear()
+        for k, nid in enumerate(self.selected):
+            pen = pg.mkPen(PALETTE[k % len(PALETTE)], width=2.5)
+            dash = _DASHES[k % len(_DASHES)]
+            if dash:
+                pen.setDashPattern(dash)
+            self.dose_curves.append(self.dose_plot.plot(result.intensities, result.of(nid), pen=pen, symbol="o", symbolSize=5,
+                                                        symbolBrush=PALETTE[k % len(PALETTE)], name=session.model.node(nid).label))
+        self.dose_marker.setValue(session.condition.interventions.get(name, 0.0))
+        self.dose_result = result
 
     def _fit_y(self) -> None:
         session = self.session
