@@ -106,3 +106,25 @@ def test_version(run_cli):
 
     proc = run_cli("--version")
     assert proc.stdout.strip() == f"visualizer {__version__}"
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["present", "--step", "99"], "--step 99 is outside 1..16"),
+        (["present", "missing.yaml"], "missing.yaml: cannot read the storyboard"),
+    ],
+)
+def test_present_reports_problems_before_opening_a_window(run_cli, args, expected):
+    proc = run_cli(*args)
+    assert proc.returncode == 2 and expected in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_present_without_a_display_explains_what_to_do(run_cli, monkeypatch):
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    proc = run_cli("present", "--step", "2")
+    assert proc.returncode == 2
+    assert "no display is available" in proc.stderr and "Traceback" not in proc.stderr

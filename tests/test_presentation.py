@@ -175,6 +175,8 @@ def test_b_and_w_blank_the_screen_and_escape_leaves(window, hall, qtbot):
 
 def test_presenter_view_follows_the_hall(window, hall, qtbot):
     presenter = window.presenter
+    qtbot.keyClick(hall, Qt.Key.Key_P)  # one screen here: the presenter view comes up on request
+    assert presenter.isVisible()
     assert "Step 1 of 4: The bare cascade" in presenter.step_label.text()
     assert "Start slowly." in presenter.notes.toPlainText()
     assert "Next: Fat arrives" in presenter.next_label.text()

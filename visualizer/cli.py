@@ -122,6 +122,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check model files and list every problem")
     p.add_argument("files", nargs="+", metavar="FILE")
 
+    p = sub.add_parser("present", help="start straight into full-screen presentation of a storyboard")
+    p.add_argument("storyboard", nargs="?", metavar="STORYBOARD", help="storyboard file (default: the built-in lecture)")
+    p.add_argument("--step", type=int, default=1, metavar="N", help="start at step N (default 1)")
+
     p = sub.add_parser("open", help="open a model file in the app")
     p.add_argument("file", metavar="FILE")
 
@@ -150,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args)
         if args.command == "screenshot":
             return _screenshot(args)
+        if args.command == "present":
+            return _present(args)
         if args.command == "open":
             args.gui_model = args.file
         return _gui(args)
@@ -282,6 +288,18 @@ def _screenshot(args) -> int:
                args.time, size)
     print(f"wrote {out} ({size[0]}x{size[1]})")
     return EXIT_OK
+
+
+def _present(args) -> int:
+    from visualizer.storyboard import builtin_storyboard_path, load_storyboard
+
+    path = Path(args.storyboard) if args.storyboard else builtin_storyboard_path()
+    board, _ = load_storyboard(path)  # report problems on the terminal before Qt starts
+    if not 1 <= args.step <= len(board.steps):
+        raise UserError(f"--step {args.step} is outside 1..{len(board.steps)} ({len(board.steps)} steps in {path.name})")
+    from visualizer.qt.app import run_app
+
+    return run_app(None, storyboard=path, step=args.step)
 
 
 def _gui(args) -> int:

@@ -114,16 +114,23 @@ def throwaway_settings(folder: Path):
     return QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
 
 
-def run_app(model_path: Path | None = None) -> int:
+def run_app(model_path: Path | None = None, storyboard: Path | None = None, step: int = 1) -> int:
+    """Open the window (and, with ``storyboard``, go straight into presentation mode at ``step``)."""
     ensure_display(headless=False)
     app = application()
-    try:
-        window = make_window(model_path)
-    except ModelError:
-        raise
+    if storyboard is not None:
+        from visualizer.storyboard import load_storyboard
+
+        board, _ = load_storyboard(storyboard)  # problems go to the terminal before any window opens
+        if not 1 <= step <= len(board.steps):
+            raise UserError(f"--step {step} is outside 1..{len(board.steps)} ({len(board.steps)} steps in {Path(storyboard).name})")
+    window = make_window(model_path)
     reporter = ErrorReporter(lambda: window)
     reporter.install()
     window.show()
+    if storyboard is not None:
+        window.open_storyboard(Path(storyboard))
+        window.start_presentation(step - 1)
     try:
         return app.exec()
     finally:

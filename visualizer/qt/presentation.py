@@ -180,7 +180,8 @@ class _Blank(QWidget):
 class PresentationWindow(QWidget):
     """The full-screen view of the hall. Keys: Right/Down/Page Down/Space/Enter/click next;
     Left/Up/Page Up/Backspace previous; Home/End; a number then Enter jumps; B/W blank; S steps the
-    signal one hop at a time from insulin; Esc ends signal stepping, unblanks, or leaves."""
+    signal one hop at a time from insulin; P shows the presenter view; Esc ends signal stepping, unblanks,
+    or leaves."""
 
     closed = Signal()
     NEXT = {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter}
@@ -242,6 +243,12 @@ class PresentationWindow(QWidget):
                 stepper.stop()
             else:
                 self.close()
+            return
+        if key == Qt.Key.Key_P:  # presenter view on demand (on its own when there is a second screen)
+            presenter = self.presentation.window.presenter
+            if presenter is not None:
+                presenter.setVisible(not presenter.isVisible())
+                self.activateWindow()
             return
         if key == Qt.Key.Key_S:  # signal step: S starts from insulin, then each S is one hop
             self.presentation.session.playhead.set_playing(False)
@@ -338,11 +345,11 @@ class PresenterWindow(QWidget):
         self.resize(640, 480)
 
     def place(self) -> None:
-        """On a second screen when there is one, else beside the hall window."""
+        """On a second screen when there is one; with a single screen it waits for P, so the hall stays clear."""
         screens = QGuiApplication.screens()
         if len(screens) > 1:
             self.setGeometry(screens[1].availableGeometry())
-        self.show()
+            self.show()
 
     def _on_step(self, index: int) -> None:
         player = self.presentation.player
