@@ -43,7 +43,6 @@ from pathlib import Path
 
 from visualizer.formats.yaml_source import Checker, LineDict, read_yaml
 from visualizer.model import Model
-from visualizer.problems import ModelError, Problem
 from visualizer.session import Signal
 
 __all__ = ["Animation", "Step", "Storyboard", "load_storyboard", "builtin_storyboard_path", "StoryboardPlayer"]
@@ -131,7 +130,7 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
     groups: dict[str, tuple[str, ...]] = {}
     if "groups" in top:
         gmap = chk.mapping(top["groups"], top.line_of("groups"), "groups")
-        for name, members in (gmap or {}).items():
+        for name in gmap or {}:
             items = chk.text_list(gmap, name, f"group {name}")
             chk.check_ids(items, node_ids, gmap.line_of(name), f"group {name}", "node")
             groups[str(name)] = tuple(i for i in items if i in node_ids)

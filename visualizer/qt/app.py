@@ -8,7 +8,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from visualizer.problems import ModelError, UserError
+from visualizer.problems import UserError
 
 __all__ = ["ensure_display", "application", "run_app", "make_window", "screenshot", "ErrorReporter"]
 

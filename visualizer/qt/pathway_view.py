@@ -273,7 +273,7 @@ class PathwayView(QGraphicsView):
         x += 110
         if self.pathway.session.references is None:
             return
-        for status, badge in BADGES.items():
+        for badge in BADGES.values():
             label = badge.label.replace("Partly recovered", "Partial")
             needed = 26 + painter.fontMetrics().horizontalAdvance(label) + 14
             if x + needed > width:
