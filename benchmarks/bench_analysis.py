@@ -11,39 +11,21 @@ of 21 intensities for glucose uptake, the slowest of the four interventions.
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import figure, median_time, repeats, report  # noqa: E402
 
 from visualizer.analysis import dose_response, explain  # noqa: E402
 from visualizer.engine import Network  # noqa: E402
 from visualizer.formats import load_builtin_model  # noqa: E402
 
 
-def median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
-def figure(name, value, target, unit="s", **extra):
-    return {"name": name, "median": round(value, 5), "target": target, "unit": unit, "ok": value <= target, **extra}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer repeats (for CI)")
-    args = parser.parse_args()
-    reps = 3 if args.quick else 7
+    reps = repeats(__doc__)
     model = load_builtin_model()
     warm = Network(model)
     explain(warm, "irs1")  # warm up imports (networkx, scipy) outside the timings
@@ -70,7 +52,7 @@ def main() -> None:
     out.append(figure("dose-response, 21 intensities, glucose uptake (slowest intervention)", sweeps[worst], 1.0,
                       intervention=worst, all_interventions={k: round(v, 5) for k, v in sweeps.items()}))
 
-    print(json.dumps({"benchmark": "analysis", "figures": out}, indent=2))
+    report("analysis", out)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,6 @@ in the same run.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import resource
 import statistics
@@ -19,8 +17,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_SCALE_FACTOR", "1")
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import ROOT, figure, repeats, report  # noqa: E402
 
 _EXIT_ON_FIRST_PAINT = """
 import os, sys
@@ -66,15 +63,10 @@ def wall(code: str, repeats: int) -> float:
     return statistics.median(times)
 
 
-def figure(name, value, target, unit="s", **extra):
-    return {"name": name, "median": round(value, 5), "target": target, "unit": unit, "ok": value <= target, **extra}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer repeats (for CI)")
-    args = parser.parse_args()
-    reps = 3 if args.quick else 7
+    reps = repeats(__doc__)
     out = []
 
     bare = wall(BARE, reps)
@@ -105,7 +97,7 @@ def main() -> None:
     session.playhead.set_playing(True)
     session.playhead.loop = True
     frames = []
-    for _ in range(60 * (2 if args.quick else 5)):
+    for _ in range(60 * (2 if reps == 3 else 5)):
         t0 = time.perf_counter()
         window.animator.step(1 / 60)
         view.viewport().repaint()
@@ -114,7 +106,7 @@ def main() -> None:
                       p95=round(sorted(frames)[int(0.95 * len(frames))], 5)))
 
     toggles = []
-    for k in range(6 if args.quick else 12):
+    for k in range(6 if reps == 3 else 12):
         name = ("caloric_restriction", "weight_loss", "resistance_training")[k % 3]
         t0 = time.perf_counter()
         session.set_intervention(name, 0.0 if name in session.condition.interventions else 1.0)
@@ -147,7 +139,7 @@ def main() -> None:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.append(figure("resident memory with the built-in model (peak)", rss_mb, 300, unit="MB"))
     window.close()
-    print(json.dumps({"benchmark": "app", "figures": out}, indent=2))
+    report("app", out)
 
 
 if __name__ == "__main__":

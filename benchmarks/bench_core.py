@@ -7,42 +7,24 @@ same run as a baseline for the whole-process figure.
 
 from __future__ import annotations
 
-import argparse
-import json
-import statistics
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import ROOT, figure, median_time, repeats, report  # noqa: E402
 
 from visualizer.engine import Network  # noqa: E402
 from visualizer.formats import load_builtin_model, load_model  # noqa: E402
 from visualizer.synthetic import random_network  # noqa: E402
 
 
-def median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
-def figure(name, value, target, unit="s", **extra):
-    return {"name": name, "median": round(value, 5), "target": target, "unit": unit, "ok": value <= target, **extra}
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer repeats (for CI)")
-    args = parser.parse_args()
-    reps = 3 if args.quick else 7
+    reps = repeats(__doc__)
     out = []
 
     cmd = [sys.executable, "-m", "visualizer", "simulate", "--times", "0,60,600"]
@@ -75,7 +57,7 @@ def main() -> None:
     t = median_time(lambda: big.simulate(bc, np.linspace(0, 40, 41)), reps)
     out.append(figure("generated 1,000-node network, t = 0..40", t, 1.0))
 
-    print(json.dumps({"benchmark": "core", "figures": out}, indent=2))
+    report("core", out)
 
 
 if __name__ == "__main__":

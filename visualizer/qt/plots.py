@@ -17,6 +17,15 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 _DASHES = [None, [6, 3], [2, 3], [8, 3, 2, 3]]
 
 
+def _series_pen(k: int):
+    """The k-th node's pen: its own colour and its own dash, so curves differ without colour too."""
+    pen = pg.mkPen(PALETTE[k % len(PALETTE)], width=2.5)
+    dash = _DASHES[k % len(_DASHES)]
+    if dash:
+        pen.setDashPattern(dash)
+    return pen
+
+
 class PlotPanel(QTabWidget):
     """Signals: ``selection_changed(list)``."""
 
@@ -142,11 +151,7 @@ class PlotPanel(QTabWidget):
         x = session.timeline.positions
         for k, nid in enumerate(self.selected):
             y = session.trajectory.of(nid)
-            pen = pg.mkPen(PALETTE[k % len(PALETTE)], width=2.5)
-            dash = _DASHES[k % len(_DASHES)]
-            if dash:
-                pen.setDashPattern(dash)
-            self.curves[nid] = plot.plot(x, y, pen=pen, name=session.model.node(nid).label)
+            self.curves[nid] = plot.plot(x, y, pen=_series_pen(k), name=session.model.node(nid).label)
         self._fit_y()
         self._redraw_bars()
         self._redraw_dose()
@@ -168,11 +173,7 @@ class PlotPanel(QTabWidget):
         if legend is not None:
             legend.clear()
         for k, nid in enumerate(self.selected):
-            pen = pg.mkPen(PALETTE[k % len(PALETTE)], width=2.5)
-            dash = _DASHES[k % len(_DASHES)]
-            if dash:
-                pen.setDashPattern(dash)
-            self.dose_curves.append(self.dose_plot.plot(result.intensities, result.of(nid), pen=pen, symbol="o", symbolSize=5,
+            self.dose_curves.append(self.dose_plot.plot(result.intensities, result.of(nid), pen=_series_pen(k), symbol="o", symbolSize=5,
                                                         symbolBrush=PALETTE[k % len(PALETTE)], name=session.model.node(nid).label))
         self.dose_marker.setValue(session.condition.interventions.get(name, 0.0))
         self.dose_result = result
