@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from visualizer.qt.theme import THEMES, Theme
 
-__all__ = ["EdgeItem", "JunctionItem", "ParticleLayer", "route"]
+__all__ = ["EdgeItem", "EdgeLayer", "JunctionItem", "ParticleLayer", "route"]
 
 ARROW = 11.0
 TBAR = 11.0
@@ -118,7 +118,10 @@ class EdgeItem(QGraphicsItem):
         self._end_angle = math.atan2(end.y() - before.y(), end.x() - before.x())
         self._bounds = path.boundingRect().adjusted(-14, -14, 14, 14)
         self.setZValue(4)
-        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # The line is drawn by the scene's EdgeLayer (one cached picture for all edges); the item
+        # itself only carries the state, the tooltip and the visibility.
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+        self.layer: EdgeLayer | None = None
         if tooltip:
             self.setToolTip(tooltip)
 
@@ -130,8 +133,8 @@ class EdgeItem(QGraphicsItem):
         activity = min(max(activity, 0.0), 1.0)
         old = self.activity
         self.activity = activity
-        if round(old * 32) != round(activity * 32):
-            self.update()
+        if (old >= 0.02) != (activity >= 0.02):  # the line only changes when the edge switches on or off
+            self.changed()
 
     def advance_phase(self, seconds: float) -> None:
         """Move the dots (or the pulse) on by ``seconds`` of wall-clock time.
@@ -185,26 +188,29 @@ class EdgeItem(QGraphicsItem):
                             ("theme", theme), ("particles_enabled", particles)):
             if value is not None and getattr(self, name) != value:
                 setattr(self, name, value)
-                self.update()
+                self.changed()
+
+    def changed(self) -> None:
+        """The line looks different now: redraw the shared edge picture."""
+        if self.layer is not None:
+            self.layer.update()
 
     def _pen(self) -> QPen:
         theme = self.theme
         color = QColor(theme.inhibition if self.inhibits else theme.activation)
         width = 2.0 + (1.5 if self.highlighted else 0.0)
-        if self.inhibits:
-            width += 1.5 * round(self.activity * 32) / 32
-            if self.flashing:
-                width += 3.0
-        if self.dimmed:
-            color.setAlpha(70)
-        else:
-            level = round(self.activity * 32) / 32  # matches the redraw threshold in set_activity
-            color.setAlpha(int(110 + 145 * max(level, 0.25 if not self.inhibits else 0.0)))
+        if self.inhibits and self.flashing:
+            width += 3.0
+        # Flux is shown by the moving dots and the pulse; the cached line only tells on from off.
+        color.setAlpha(70 if self.dimmed else (235 if self.activity >= 0.02 else 120))
         pen = QPen(color, width)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         return pen
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        """Nothing: see :meth:`paint_line`, called by the :class:`EdgeLayer`."""
+
+    def paint_line(self, painter: QPainter) -> None:
         pen = self._pen()
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -253,3 +259,31 @@ class ParticleLayer(QGraphicsItem):
                 edge.paint_particles(painter)
             elif edge.shows_pulse:
                 edge.paint_pulse(painter)
+
+
+class EdgeLayer(QGraphicsItem):
+    """Draws every edge's line and head into one cached picture.
+
+    Lines change rarely (an edge switching on, a reveal, a highlight), so one
+    picture blitted per frame is far cheaper than a picture per edge.
+    """
+
+    def __init__(self, edges: list[EdgeItem], bounds: QRectF):
+        super().__init__()
+        self.edges = edges
+        self._bounds = QRectF(bounds)
+        for edge in edges:
+            edge.layer = self
+        self.setZValue(4)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        for edge in self.edges:
+            if edge.isVisible() and edge.opacity() > 0:
+                painter.setOpacity(edge.opacity())
+                edge.paint_line(painter)
+        painter.setOpacity(1.0)

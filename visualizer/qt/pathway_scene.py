@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsScene
 
 from visualizer.layout import with_layout
 from visualizer.session import Session
-from visualizer.qt.edge_item import JUNCTION_RADIUS, EdgeItem, JunctionItem, ParticleLayer, route
+from visualizer.qt.edge_item import JUNCTION_RADIUS, EdgeItem, EdgeLayer, JunctionItem, ParticleLayer, route
 from visualizer.qt.intervention_item import InterventionItem
 from visualizer.qt.node_item import NodeItem
 from visualizer.qt.region_item import RegionItem
@@ -88,6 +88,8 @@ class PathwayScene(QGraphicsScene):
             self.addItem(item)
             self.node_items[node.id] = item
         self._build_edges(model)
+        self.edge_layer = EdgeLayer(self.edge_items, self.itemsBoundingRect())
+        self.addItem(self.edge_layer)
         self.particles = ParticleLayer(self.edge_items, self.itemsBoundingRect())
         self.addItem(self.particles)
         self._build_vesicles(model)
@@ -235,6 +237,7 @@ class PathwayScene(QGraphicsScene):
             self._show(self.junctions[gkey], shown_groups.get(gkey, False), fade)
         if self.vesicles is not None:
             self._show(self.vesicles, "glut4_translocation" in visible, fade)
+        self.edge_layer.update()
 
     def _show(self, item, shown: bool, fade: bool) -> None:
         if shown and not item.isVisible():
@@ -265,6 +268,8 @@ class PathwayScene(QGraphicsScene):
     # -- per-frame and appearance ---------------------------------------------------------
     def tick(self, seconds: float) -> None:
         """Advance the fades, the flow dots, the inhibitor pulses and the GLUT4 vesicles."""
+        if self._fading:
+            self.edge_layer.update()
         for item in list(self._fading):
             opacity = min(1.0, self._fading[item] + seconds / FADE_SECONDS)
             item.setOpacity(opacity)

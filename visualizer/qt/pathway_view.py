@@ -8,7 +8,7 @@ they appear in every screenshot and export.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsView
 
 from visualizer.qt.pathway_scene import PathwayScene
@@ -44,6 +44,8 @@ class PathwayView(QGraphicsView):
         """Replaces the model title in the title band (presentation: the step title)."""
         """Presentation mode enlarges the overlay text with the screen."""
         self._glide = None
+        self._overlay_key = None
+        self._overlay: list = []
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -158,32 +160,68 @@ class PathwayView(QGraphicsView):
 
     # -- overlay -----------------------------------------------------------------------
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        """Title band, caption and legend come from cached pictures; only the clock is drawn each frame."""
         painter.save()
         painter.resetTransform()
+        width, height = self._logical_size()
+        scene = self.pathway
+        session = scene.session
+        clock = 130 if width < 900 else 250
+        key = (width, height, self.text_scale, scene.theme.name, self.heading, session.model.title, self.condition_text(),
+               self.progress, self.caption, self.show_legend, session.references is None)
+        bands = [(0.0, TITLE_BAND, lambda p: self._draw_title(p, width, clock))]
+        bottom = height
+        if self.caption:
+            bottom -= CAPTION_HEIGHT
+            bands.append((bottom, CAPTION_HEIGHT, self._draw_caption))
+        if self.show_legend:
+            rows = LEGEND_HEIGHT * self._legend_rows()
+            bands.append((bottom - rows, rows, self._draw_legend))
+        if key != self._overlay_key:
+            self._overlay_key = key
+            self._overlay = [(top, self._picture(top, h, width, draw)) for top, h, draw in bands]
+        for top, picture in self._overlay:
+            painter.drawPixmap(QPointF(0, top * self.text_scale), picture)
         painter.scale(self.text_scale, self.text_scale)
+        painter.setPen(QColor(scene.theme.text))
+        painter.setFont(self._title_font)
+        painter.drawText(QRectF(width - clock - 10, 6, clock, 30), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                         session.timeline.label(session.playhead.position))
+        painter.restore()
+
+    def _picture(self, top: float, height: float, width: float, draw) -> QPixmap:
+        """Paint one overlay band (drawn in overlay units at its place on the view) into a pixmap."""
+        ratio = self.devicePixelRatioF()
+        scale = self.text_scale * ratio
+        pixmap = QPixmap(max(1, int(width * scale + 0.5)), max(1, int(height * scale + 0.5)))
+        pixmap.fill(Qt.GlobalColor.transparent)
+        pixmap.setDevicePixelRatio(ratio)
+        p = QPainter(pixmap)
+        p.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        p.scale(self.text_scale, self.text_scale)
+        p.translate(0, -top)
+        draw(p)
+        p.end()
+        return pixmap
+
+    def _draw_title(self, painter: QPainter, width: float, clock: float) -> None:
         scene = self.pathway
         theme = scene.theme
         session = scene.session
-        width, _ = self._logical_size()
         band = QColor(theme.background)
         band.setAlpha(225)
         painter.fillRect(QRectF(0, 0, width, 70), band)
-        clock = 130 if width < 900 else 250
         left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         painter.setPen(QColor(theme.text))
         painter.setFont(self._title_font)
-        title = painter.fontMetrics().elidedText(self.heading or session.model.title, Qt.TextElideMode.ElideRight, width - clock - 30)
+        title = painter.fontMetrics().elidedText(self.heading or session.model.title, Qt.TextElideMode.ElideRight, int(width - clock - 30))
         painter.drawText(QRectF(14, 6, width - clock - 24, 30), left, title)
         painter.setFont(self._font)
         painter.setPen(QColor(theme.muted_text))
-        condition = painter.fontMetrics().elidedText(self.condition_text(), Qt.TextElideMode.ElideRight, width - clock - 30)
+        condition = painter.fontMetrics().elidedText(self.condition_text(), Qt.TextElideMode.ElideRight, int(width - clock - 30))
         painter.drawText(QRectF(14, 38, width - clock - 24, 24), left, condition)
-        painter.setPen(QColor(theme.text))
-        painter.setFont(self._title_font)
-        painter.drawText(QRectF(width - clock - 10, 6, clock, 30), right, session.timeline.label(session.playhead.position))
         painter.setFont(self._small)
-        painter.setPen(QColor(theme.muted_text))
         if self.progress is not None:
             step, steps = self.progress
             painter.drawText(QRectF(width - clock - 10, 38, clock, 24), right, f"step {step} of {steps}")
@@ -191,11 +229,6 @@ class PathwayView(QGraphicsView):
         else:
             painter.drawText(QRectF(width - clock - 10, 38, clock, 24), right,
                              "since the last change" if clock < 200 else "simulated time since the last change")
-        if self.caption:
-            self._draw_caption(painter)
-        if self.show_legend:
-            self._draw_legend(painter)
-        painter.restore()
 
     def _logical_size(self) -> tuple[float, float]:
         """The viewport in overlay units (presentation mode draws the overlay larger)."""

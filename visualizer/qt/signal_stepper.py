@@ -43,6 +43,9 @@ class SignalStepper(QObject):
         self._light(self.hops[0])
         return True
 
+    def _refresh(self) -> None:
+        self.scene.edge_layer.update()  # edge opacities live in the shared edge picture
+
     def advance(self) -> bool:
         """Light the next hop; False when the signal has nowhere further to go."""
         if not self.active or self.index + 1 >= len(self.hops):
@@ -77,6 +80,7 @@ class SignalStepper(QObject):
                 names.append(f"{scene.node_items[inhibitor].node.label} (−{removed:.0%})")
             text = "Knocked out: the signal stops" if not names else "Blocked by " + ", ".join(names)
             self._label(block.node, text)
+        self._refresh()
 
     def _label(self, node_id: str, text: str) -> None:
         item = self.scene.node_items[node_id]
@@ -108,5 +112,6 @@ class SignalStepper(QObject):
             scene.removeItem(label)
         self.labels.clear()
         self.lit.clear()
+        self._refresh()
         self.hops = []
         self.index = -1
