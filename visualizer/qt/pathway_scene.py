@@ -19,7 +19,7 @@ from visualizer.session import Session
 from visualizer.qt.edge_item import JUNCTION_RADIUS, EdgeItem, EdgeLayer, JunctionItem, ParticleLayer, route
 from visualizer.qt.intervention_item import InterventionItem
 from visualizer.qt.node_item import NodeItem
-from visualizer.qt.region_item import RegionItem
+from visualizer.qt.regions import paint_regions
 from visualizer.qt.theme import THEMES, Theme
 from visualizer.qt.vesicle_item import VesicleItem
 
@@ -80,8 +80,7 @@ class PathwayScene(QGraphicsScene):
         self._weights = {it.key: (it.strength if it.inhibits else it.w) for it in model.interactions}
         self.large = len(model.nodes) > LARGE_MODEL
         self.setBackgroundBrush(QColor(self.theme.background))
-        for region in model.regions:
-            self.addItem(RegionItem(region, self.theme))
+        self.regions = model.regions
         for node in model.nodes:
             item = NodeItem(node, self.theme)
             item.set_flags(detail=not self.large)
@@ -102,6 +101,8 @@ class PathwayScene(QGraphicsScene):
         self._fading.clear()
         self.visible_nodes = None
         bounds = self.itemsBoundingRect()
+        for region in self.regions:
+            bounds = bounds.united(QRectF(*region.rect))
         self.diagram_rect = bounds
         # generous margins so the view can place the diagram anywhere (beside the legend, under the title)
         margin = max(bounds.width(), bounds.height(), 2000.0)
@@ -286,10 +287,10 @@ class PathwayScene(QGraphicsScene):
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.setBackgroundBrush(QColor(theme.background))
+        self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+        self.edge_layer.update()
         for item in self.items():
-            if isinstance(item, RegionItem):
-                item.set_theme(theme)
-            elif isinstance(item, (NodeItem, EdgeItem)):
+            if isinstance(item, (NodeItem, EdgeItem)):
                 item.set_flags(theme=theme)
             elif isinstance(item, JunctionItem):
                 item.theme = theme
@@ -299,6 +300,17 @@ class PathwayScene(QGraphicsScene):
         self.show_ghost = on
         for item in self.node_items.values():
             item.set_flags(show_ghost=on)
+
+    def content_rect(self) -> QRectF:
+        """Everything drawn: items (intervention glyphs included) and the background regions."""
+        rect = self.itemsBoundingRect()
+        for region in self.regions:
+            rect = rect.united(QRectF(*region.rect))
+        return rect
+
+    def drawBackground(self, painter, rect: QRectF) -> None:
+        super().drawBackground(painter, rect)
+        paint_regions(painter, self.regions, self.theme, rect)
 
     def node_at(self, pos) -> str | None:
         for item in self.items(pos):

@@ -50,6 +50,7 @@ class PathwayView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)  # the regions: one opaque picture
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -86,7 +87,7 @@ class PathwayView(QGraphicsView):
 
     def fit(self) -> None:
         """Show the whole diagram between the title band and the legend band."""
-        self.frame(self.pathway.itemsBoundingRect())
+        self.frame(self.pathway.content_rect())
 
     def frame(self, rect: QRectF, seconds: float = 0.0) -> None:
         """Show ``rect`` in the free area of the view, at once or gliding over ``seconds``."""
