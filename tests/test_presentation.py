@@ -271,3 +271,18 @@ def test_a_step_that_drops_an_intervention_starts_from_its_scenario(window, hall
     assert session.condition.interventions == {"aerobic_exercise": 1.0}
     resistant = session.network.steady_state(session.network.condition("insulin_resistant"))
     assert session.trajectory.values[0] == pytest.approx(resistant, abs=1e-4), "not from the caloric-restriction picture"
+
+
+def mean_lightness(widget) -> float:
+    image = widget.grab().toImage()
+    values = [image.pixelColor(x, y).lightness() for x in range(0, image.width(), 17) for y in range(0, image.height(), 17)]
+    return sum(values) / len(values)
+
+
+def test_c_switches_the_hall_to_high_contrast_and_back(window, hall, qtbot):
+    before = mean_lightness(hall)
+    qtbot.keyClick(hall, Qt.Key.Key_C)
+    assert window.theme.name == "high_contrast"
+    assert mean_lightness(hall) < before - 100, "the hall turns dark"
+    qtbot.keyClick(hall, Qt.Key.Key_C)
+    assert window.theme.name == "light"

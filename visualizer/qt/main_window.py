@@ -144,6 +144,8 @@ class MainWindow(QMainWindow):
         self.fit_action = a("&Fit to window", self.view.fit, ["Ctrl+0", "F"], "Show the whole diagram")
         self.ghost_action = a("Show &healthy level", self.controls.ghost_check.setChecked, "H", "Mark healthy values on every node", checkable=True)
         self.dark_action = a("&Dark theme", self._set_dark, "Ctrl+D", "Switch between light and dark", checkable=True)
+        self.contrast_action = a("&High-contrast theme", self._set_contrast, "Ctrl+Shift+H",
+                                 "White on black with strong colours, for projectors in bright rooms", checkable=True)
         self.search_action = a("&Find node…", self._focus_search, QKeySequence.StandardKey.Find, "Find a node and centre it")
         self.panels_action = a("Side &panels", self._show_panels, "F9", "Show or hide the controls and the inspector", checkable=True)
         self.plots_action = a("P&lots", self._show_plots, "F10", "Show or hide the plots under the diagram", checkable=True)
@@ -174,7 +176,7 @@ class MainWindow(QMainWindow):
         for act in (self.zoom_in_action, self.zoom_out_action, self.fit_action, self.search_action):
             view_menu.addAction(act)
         view_menu.addSeparator()
-        for act in (self.ghost_action, self.dark_action):
+        for act in (self.ghost_action, self.dark_action, self.contrast_action):
             view_menu.addAction(act)
         view_menu.addSeparator()
         view_menu.addAction(self.panels_action)
@@ -220,7 +222,7 @@ class MainWindow(QMainWindow):
         return [
             self.play_action, self.forward_action, self.back_action, self.restart_action, self.end_action,
             self.faster_action, self.slower_action, self.loop_action, self.zoom_in_action, self.zoom_out_action,
-            self.fit_action, self.search_action, self.ghost_action, self.dark_action, self.panels_action, self.plots_action,
+            self.fit_action, self.search_action, self.ghost_action, self.dark_action, self.contrast_action, self.panels_action, self.plots_action,
             self.reset_action, self.present_action, self.open_story_action, self.signal_insulin_action,
             self.signal_exercise_action, self.signal_next_action, self.signal_end_action,
             self.open_action, self.reload_action, self.help_action, self.quit_action,
@@ -494,8 +496,13 @@ class MainWindow(QMainWindow):
     def _set_dark(self, on: bool) -> None:
         self.set_theme("dark" if on else "light")
 
+    def _set_contrast(self, on: bool) -> None:
+        self.set_theme("high_contrast" if on else "light")
+
     def set_theme(self, name: str) -> None:
         self.theme = THEMES[name]
+        self.dark_action.setChecked(name == "dark")
+        self.contrast_action.setChecked(name == "high_contrast")
         self.scene.set_theme(self.theme)
         if self._plots is not None:
             self._plots.set_theme(self.theme)

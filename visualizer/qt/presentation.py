@@ -180,7 +180,7 @@ class _Blank(QWidget):
 class PresentationWindow(QWidget):
     """The full-screen view of the hall. Keys: Right/Down/Page Down/Space/Enter/click next;
     Left/Up/Page Up/Backspace previous; Home/End; a number then Enter jumps; B/W blank; S steps the
-    signal one hop at a time from insulin; P shows the presenter view; Esc ends signal stepping, unblanks,
+    signal one hop at a time from insulin; C switches to the high-contrast theme; P shows the presenter view; Esc ends signal stepping, unblanks,
     or leaves."""
 
     closed = Signal()
@@ -243,6 +243,10 @@ class PresentationWindow(QWidget):
                 stepper.stop()
             else:
                 self.close()
+            return
+        if key == Qt.Key.Key_C:  # high contrast for a washed-out projector, and back
+            window = self.presentation.window
+            window.set_theme("light" if window.theme.name == "high_contrast" else "high_contrast")
             return
         if key == Qt.Key.Key_P:  # presenter view on demand (on its own when there is a second screen)
             presenter = self.presentation.window.presenter
