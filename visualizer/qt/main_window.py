@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self.open_action = a("&Open model…", self.open_dialog, QKeySequence.StandardKey.Open, "Open a model file (.yaml or Netflux .xlsx)")
         self.builtin_action = a("Open &built-in model", lambda: self.open_model(builtin_model_path()), None, "The insulin signalling model")
         self.reload_action = a("&Reload model", self.reload, "Ctrl+Shift+R", "Read the model file again")
+        self.export_action = a("&Export picture…", self.export_dialog, "Ctrl+E", "Save the diagram as PNG, SVG or PDF")
         self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.play_action = a("&Play / pause", ph.toggle, "Space", "Play or pause the simulated time")
         self.forward_action = a("Step &forward", lambda: ph.step(1), "Right", "One frame forward")
@@ -170,6 +171,8 @@ class MainWindow(QMainWindow):
             file_menu.addAction(act)
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = menu.addMenu("&View")
@@ -225,7 +228,7 @@ class MainWindow(QMainWindow):
             self.fit_action, self.search_action, self.ghost_action, self.dark_action, self.contrast_action, self.panels_action, self.plots_action,
             self.reset_action, self.present_action, self.open_story_action, self.signal_insulin_action,
             self.signal_exercise_action, self.signal_next_action, self.signal_end_action,
-            self.open_action, self.reload_action, self.help_action, self.quit_action,
+            self.open_action, self.reload_action, self.export_action, self.help_action, self.quit_action,
         ]
 
     @property
@@ -271,6 +274,41 @@ class MainWindow(QMainWindow):
         self.settings.setValue("recent_models", recent[:RECENT_COUNT])
         self.view.fit()
         self.status_label.setText(f"Opened {Path(path).name}")
+        return True
+
+    def export_dialog(self) -> None:
+        """File ▸ Export: remembers the folder and the format chosen last time."""
+        from visualizer.qt.export import IMAGE_FORMATS
+
+        filters = [f"{label} (*{suffix})" for suffix, label in IMAGE_FORMATS.items()]
+        last = str(self.settings.value("export_filter", filters[0]))
+        folder = Path(str(self.settings.value("export_folder", str(Path.home()))))
+        suffix = last[last.index("*") + 1 : -1] if "*" in last else ".png"
+        name = folder / f"{self.session.model.title.split(',')[0].strip().replace(' ', '_').lower()}{suffix}"
+        path, chosen = QFileDialog.getSaveFileName(self, "Export picture", str(name), ";;".join(filters), last)
+        if path:
+            self.settings.setValue("export_folder", str(Path(path).parent))
+            self.settings.setValue("export_filter", chosen)
+            if not Path(path).suffix and "*" in chosen:
+                path += chosen[chosen.index("*") + 1 : -1]
+            self.export_picture(Path(path))
+
+    def export_picture(self, path: Path, size: tuple[int, int] | None = None) -> bool:
+        """The diagram as on screen (title, legend, caption, time), at twice the view's size for PNG."""
+        from visualizer.qt.export import export_image
+
+        view = self.view
+        if size is None:
+            scale = 2 if path.suffix.lower() == ".png" else 1
+            size = (view.viewport().width() * scale, view.viewport().height() * scale)
+        visible = view.mapToScene(view.viewport().rect()).boundingRect()
+        try:
+            export_image(self.scene, path, size, dpi=192 if size[0] > view.viewport().width() else 96, caption=view.caption,
+                         heading=view.heading, progress=view.progress, camera=visible)
+        except UserError as exc:
+            QMessageBox.warning(self, "Export failed", str(exc))
+            return False
+        self.status_label.setText(f"Exported {path.name}")
         return True
 
     def recent_models(self) -> list[str]:

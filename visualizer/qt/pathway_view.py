@@ -44,6 +44,8 @@ class PathwayView(QGraphicsView):
         """Replaces the model title in the title band (presentation: the step title)."""
         """Presentation mode enlarges the overlay text with the screen."""
         self._glide = None
+        self.cache_overlay = True
+        """Draw the overlay bands from cached pictures (screen) or afresh (vector exports)."""
         self._overlay_key = None
         self._overlay: list = []
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
@@ -178,12 +180,17 @@ class PathwayView(QGraphicsView):
         if self.show_legend:
             rows = LEGEND_HEIGHT * self._legend_rows()
             bands.append((bottom - rows, rows, self._draw_legend))
-        if key != self._overlay_key:
-            self._overlay_key = key
-            self._overlay = [(top, self._picture(top, h, width, draw)) for top, h, draw in bands]
-        for top, picture in self._overlay:
-            painter.drawPixmap(QPointF(0, top * self.text_scale), picture)
-        painter.scale(self.text_scale, self.text_scale)
+        if not self.cache_overlay:  # vector output: text stays text
+            painter.scale(self.text_scale, self.text_scale)
+            for _, _, draw in bands:
+                draw(painter)
+        else:
+            if key != self._overlay_key:
+                self._overlay_key = key
+                self._overlay = [(top, self._picture(top, h, width, draw)) for top, h, draw in bands]
+            for top, picture in self._overlay:
+                painter.drawPixmap(QPointF(0, top * self.text_scale), picture)
+            painter.scale(self.text_scale, self.text_scale)
         painter.setPen(QColor(scene.theme.text))
         painter.setFont(self._title_font)
         painter.drawText(QRectF(width - clock - 10, 6, clock, 30), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,

@@ -1,0 +1,91 @@
+"""Still images open in independent readers; failed exports leave nothing behind."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PIL import Image  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from visualizer.formats import builtin_model_path, load_builtin_model  # noqa: E402
+from visualizer.problems import UserError  # noqa: E402
+from visualizer.qt.export import export_image  # noqa: E402
+from visualizer.qt.main_window import MainWindow  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    win = MainWindow(load_builtin_model(), builtin_model_path(),
+                     settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.session.set_intervention("weight_loss", 1.0)
+    win.session.playhead.seek(0.9)
+    yield win
+    win.close()
+
+
+def test_png_has_the_requested_size_and_dpi(window, tmp_path):
+    path = export_image(window.scene, tmp_path / "d.png", (1200, 800), dpi=300)
+    with Image.open(path) as image:
+        assert image.size == (1200, 800)
+        assert round(image.info["dpi"][0]) == 300
+        assert len(image.convert("RGB").getcolors(maxcolors=1 << 20)) > 50, "not blank"
+
+
+def test_svg_is_vector_with_labels_as_text(window, tmp_path):
+    path = export_image(window.scene, tmp_path / "d.svg", (1600, 1000), caption="Weight loss quiets the inflammation.")
+    root = ET.parse(path).getroot()
+    texts = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+    for label in ("IRS-1", "Akt", "Glucose uptake", "Insulin signalling", "Weight loss quiets"):
+        assert label in texts
+    assert root.get("viewBox") == "0 0 1600 1000"
+
+
+def test_pdf_starts_right_and_has_the_page_size(window, tmp_path):
+    path = export_image(window.scene, tmp_path / "d.pdf", (1600, 1000), dpi=96)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    assert box is not None
+    assert float(box.group(1)) == pytest.approx(1200, abs=1) and float(box.group(2)) == pytest.approx(750, abs=1)
+
+
+def test_bad_requests_and_unwritable_places_leave_no_file(window, tmp_path):
+    with pytest.raises(UserError, match="choose one of: .png, .svg, .pdf"):
+        export_image(window.scene, tmp_path / "d.bmp")
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x")
+    with pytest.raises(UserError):
+        export_image(window.scene, blocker / "d.png")
+    with pytest.raises(UserError, match="between 16 and 16384"):
+        export_image(window.scene, tmp_path / "d.png", (5, 5))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file"]
+
+
+def test_export_keeps_an_old_file_when_writing_fails(window, tmp_path, monkeypatch):
+    path = tmp_path / "d.png"
+    path.write_bytes(b"old picture")
+    from visualizer.qt import export
+
+    def broken(view, tmp, *args):
+        tmp.write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setitem(export._WRITERS, ".png", broken)
+    with pytest.raises(UserError, match="disk full"):
+        export_image(window.scene, path)
+    assert path.read_bytes() == b"old picture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.png"], "no stray temporary file"
+
+
+def test_export_from_the_window_remembers_nothing_surprising(window, tmp_path):
+    window.resize(1000, 700)
+    window.show()
+    assert window.export_picture(tmp_path / "view.png")
+    with Image.open(tmp_path / "view.png") as image:
+        assert image.size == (window.view.viewport().width() * 2, window.view.viewport().height() * 2)
