@@ -24,7 +24,8 @@ def write_atomically(path: str | Path, write: Callable[[Path], None]) -> Path:
     if not folder.is_dir():
         raise UserError(f"{path}: the folder {folder} does not exist")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        # the temporary keeps the real extension: some writers choose their format by it
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=folder)
     except OSError as exc:
         raise UserError(f"{path}: cannot write here ({exc.strerror or exc})") from None
     os.close(fd)

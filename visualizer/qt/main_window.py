@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QCompleter,
     QFileDialog,
     QLabel,
@@ -130,6 +132,8 @@ class MainWindow(QMainWindow):
         self.builtin_action = a("Open &built-in model", lambda: self.open_model(builtin_model_path()), None, "The insulin signalling model")
         self.reload_action = a("&Reload model", self.reload, "Ctrl+Shift+R", "Read the model file again")
         self.export_action = a("&Export picture…", self.export_dialog, "Ctrl+E", "Save the diagram as PNG, SVG or PDF")
+        self.movie_action = a("Export &movie…", self.movie_dialog, "Ctrl+Shift+E",
+                              "Save the animation (or the open storyboard) as MP4 or GIF")
         self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.play_action = a("&Play / pause", ph.toggle, "Space", "Play or pause the simulated time")
         self.forward_action = a("Step &forward", lambda: ph.step(1), "Right", "One frame forward")
@@ -173,6 +177,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
+        file_menu.addAction(self.movie_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = menu.addMenu("&View")
@@ -308,6 +313,59 @@ class MainWindow(QMainWindow):
         except UserError as exc:
             QMessageBox.warning(self, "Export failed", str(exc))
             return False
+        self.status_label.setText(f"Exported {path.name}")
+        return True
+
+    def movie_dialog(self) -> None:
+        from visualizer.qt.movie import MOVIE_FORMATS
+
+        filters = [f"{label} (*{suffix})" for suffix, label in MOVIE_FORMATS.items()]
+        folder = Path(str(self.settings.value("export_folder", str(Path.home()))))
+        path, chosen = QFileDialog.getSaveFileName(self, "Export movie", str(folder / "animation.mp4"), ";;".join(filters))
+        if path:
+            self.settings.setValue("export_folder", str(Path(path).parent))
+            self.export_movie(Path(path))
+
+    def export_movie(self, path: Path, size=(1280, 720), fps: int = 30, seconds: float = 10.0, seconds_per_step: float = 4.0) -> bool:
+        """The open storyboard (or else the current animation) as a movie, with a cancellable progress dialog."""
+        from PySide6.QtWidgets import QProgressDialog
+
+        from visualizer.qt.movie import Cancelled, MovieMaker
+
+        dialog = QProgressDialog("Rendering frames…", "Cancel", 0, 100, self)
+        dialog.setWindowTitle("Export movie")
+        dialog.setMinimumDuration(0)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        started = time.monotonic()
+
+        def progress(done: int, total: int) -> bool:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+            left = (time.monotonic() - started) / done * (total - done)
+            dialog.setLabelText(f"Frame {done} of {total}, about {left:.0f} s left")
+            QApplication.processEvents()
+            return not dialog.wasCanceled()
+
+        was_playing = self.session.playhead.playing
+        self.animator.stop()
+        self.session.playhead.set_playing(False)
+        try:
+            maker = MovieMaker(self, size, fps, progress)
+            if self.presentation is not None:
+                frames, total = maker.storyboard_frames(seconds_per_step), maker.frame_count(storyboard_seconds=seconds_per_step)
+            else:
+                frames, total = maker.animation_frames(0.0, 1.0, seconds), maker.frame_count(animation_seconds=seconds)
+            maker.write(path, frames, total)
+        except Cancelled:
+            self.status_label.setText("Movie export cancelled; no file was written")
+            return False
+        except UserError as exc:
+            QMessageBox.warning(self, "Export failed", str(exc))
+            return False
+        finally:
+            dialog.close()
+            self.animator.start()
+            self.session.playhead.set_playing(was_playing)
         self.status_label.setText(f"Exported {path.name}")
         return True
 

@@ -1,0 +1,59 @@
+"""Movies: MP4 and GIF open in independent readers, frames are deterministic, cancelling leaves nothing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("PySide6")
+
+import imageio.v2 as imageio  # noqa: E402
+from PIL import Image  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from visualizer.formats import builtin_model_path, load_builtin_model  # noqa: E402
+from visualizer.qt.main_window import MainWindow  # noqa: E402
+from visualizer.qt.movie import Cancelled, MovieMaker  # noqa: E402
+from visualizer.storyboard import builtin_storyboard_path  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    win = MainWindow(load_builtin_model(), builtin_model_path(),
+                     settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.session.set_intervention("aerobic_exercise", 1.0)
+    yield win
+    win.close()
+
+
+def test_mp4_of_the_animation_has_the_frames_and_size(window, tmp_path):
+    maker = MovieMaker(window, (320, 240), fps=10)
+    path = maker.write(tmp_path / "a.mp4", maker.animation_frames(0.0, 1.0, 2.0), maker.frame_count(animation_seconds=2.0))
+    reader = imageio.get_reader(str(path))
+    assert reader.count_frames() == 20
+    assert reader.get_meta_data()["size"] == (320, 240)
+    first, last = reader.get_data(0), reader.get_data(19)
+    assert np.abs(first.astype(int) - last.astype(int)).mean() > 1, "the picture changes over the movie"
+
+
+def test_gif_of_a_storyboard_and_frames_are_deterministic(window, tmp_path):
+    window.open_storyboard(builtin_storyboard_path())
+    frames = []
+    for name in ("a.gif", "b.gif"):
+        maker = MovieMaker(window, (240, 160), fps=4)
+        total = maker.frame_count(storyboard_seconds=0.5)
+        maker.write(tmp_path / name, maker.storyboard_frames(0.5), total)
+        with Image.open(tmp_path / name) as gif:
+            assert gif.n_frames == total
+            assert gif.size == (240, 160)
+            gif.seek(total // 2)
+            frames.append(np.asarray(gif.convert("RGB")))
+    assert np.array_equal(frames[0], frames[1]), "the same command gives the same frames"
+
+
+def test_cancelling_leaves_no_file(window, tmp_path):
+    maker = MovieMaker(window, (160, 120), fps=10, progress=lambda done, total: done < 5)
+    with pytest.raises(Cancelled):
+        maker.write(tmp_path / "c.mp4", maker.animation_frames(0.0, 1.0, 2.0), 20)
+    assert [p.name for p in tmp_path.iterdir() if p.name != "s.ini"] == [], "no movie and no temporary file"
