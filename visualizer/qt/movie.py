@@ -146,7 +146,7 @@ def _write_mp4(tmp: Path, frames, fps: int) -> None:
 
     writer = imageio.get_writer(str(tmp), format="FFMPEG", mode="I", fps=fps, codec="libx264", quality=7,
                                 pixelformat="yuv420p", macro_block_size=2, ffmpeg_log_level="error",
-                                output_params=["-preset", "veryfast"])
+                                output_params=["-preset", "superfast"])
     try:
         for frame in frames:
             writer.append_data(frame)
