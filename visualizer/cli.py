@@ -1,7 +1,7 @@
 """The ``visualizer`` command: the app, and headless commands for scripts.
 
 Commands that only compute (``simulate``, ``explain``, ``dose-response``,
-``validate``) never import Qt, so
+``validate``, ``convert``) never import Qt, so
 they start fast and run anywhere. User mistakes print one clear message and
 exit with status 2; they never show a traceback.
 """
@@ -122,6 +122,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check model files and list every problem")
     p.add_argument("files", nargs="+", metavar="FILE")
 
+    p = sub.add_parser(
+        "convert",
+        help="convert a model to another format, chosen by OUT's extension (.xlsx, .graphml, .sbml/.xml)",
+        description="Read IN (.yaml, Netflux .xlsx, or any format the app opens) and write OUT in the format "
+        "its extension names: .xlsx (Netflux spreadsheet), .graphml (GraphML, for Cytoscape, Gephi or yEd) or "
+        ".sbml/.xml (SBML-qual). Netflux cannot express partial inhibitors, per-member Hill parameters in one "
+        "rule, basal drives, scenarios or interventions; what is approximated is listed as notes.",
+    )
+    p.add_argument("input", metavar="IN", help="model file to read")
+    p.add_argument("output", metavar="OUT", help="file to write; an existing file is replaced")
+
     p = sub.add_parser("present", help="start straight into full-screen presentation of a storyboard")
     p.add_argument("storyboard", nargs="?", metavar="STORYBOARD", help="storyboard file (default: the built-in lecture)")
     p.add_argument("--step", type=int, default=1, metavar="N", help="start at step N (default 1)")
@@ -152,6 +163,8 @@ def main(argv: list[str] | None = None) -> int:
             return _dose_response(args)
         if args.command == "validate":
             return _validate(args)
+        if args.command == "convert":
+            return _convert(args)
         if args.command == "screenshot":
             return _screenshot(args)
         if args.command == "present":
@@ -260,6 +273,21 @@ def _validate(args) -> int:
         else:
             print(f"{name}: valid ({len(model.nodes)} nodes, {len(model.interactions)} interactions)")
     return status
+
+
+def _convert(args) -> int:
+    from visualizer.formats import load_model, save_model
+
+    out = Path(args.output)
+    model = load_model(args.input)
+    save_model(model, out)
+    print(f"wrote {out} ({len(model.nodes)} nodes, {len(model.interactions)} interactions)")
+    if out.suffix.lower() == ".xlsx":
+        from visualizer.formats.netflux import netflux_losses
+
+        for note in netflux_losses(model):
+            print(f"note: {note}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _size(text: str) -> tuple[int, int]:
