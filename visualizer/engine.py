@@ -48,6 +48,9 @@ STEADY_TOL = 1e-6
 #: Networks up to this size find steady states with dense implicit steps.
 IMPLICIT_MAX_NODES = 600
 FD_STEP = 1e-7
+#: A network still moving after this many of its slowest time constants oscillates or drifts:
+#: the state reached by then is returned (imported models can contain feedback loops).
+STEADY_HORIZON = 200.0
 
 
 def hill_constants(n, ec50):
@@ -337,7 +340,7 @@ class Network:
         rhs = self._rhs(drive, ymax)
         target = self._target_function(drive)
         span = 10.0 * float(self.tau.min(initial=1.0))
-        horizon = 1e4 * float(self.tau.max(initial=1.0))
+        horizon = STEADY_HORIZON * float(self.tau.max(initial=1.0))
         while True:
             y = odeint(rhs, y, [0.0, span], rtol=RTOL, atol=ATOL * 1e-2, mxstep=50000)[-1]
             residual = np.abs(target(y) * ymax - y)
