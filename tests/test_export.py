@@ -89,3 +89,30 @@ def test_export_from_the_window_remembers_nothing_surprising(window, tmp_path):
     assert window.export_picture(tmp_path / "view.png")
     with Image.open(tmp_path / "view.png") as image:
         assert image.size == (window.view.viewport().width() * 2, window.view.viewport().height() * 2)
+
+
+def test_render_command_writes_a_storyboard_step_with_its_caption(run_cli, tmp_path):
+    from visualizer.storyboard import builtin_storyboard_path, load_storyboard
+
+    out = tmp_path / "step.svg"
+    proc = run_cli("render", "--out", out, "--storyboard", builtin_storyboard_path(), "--step", "3", "--size", "1200x800")
+    assert proc.returncode == 0, proc.stderr
+    board, _ = load_storyboard(builtin_storyboard_path())
+    texts = " ".join(t.text or "" for t in ET.parse(out).getroot().iter() if t.tag.endswith("text"))
+    assert board.steps[2].title.split(":")[0] in texts
+    assert board.steps[2].caption.split()[0] in texts
+
+
+def test_export_movie_command_and_its_errors(run_cli, tmp_path):
+    out = tmp_path / "m.gif"
+    proc = run_cli("export-movie", "--out", out, "--size", "240x160", "--fps", "5", "--seconds", "2", "--intervention", "weight_loss")
+    assert proc.returncode == 0, proc.stderr
+    with Image.open(out) as gif:
+        assert gif.n_frames == 10 and gif.size == (240, 160)
+    assert "[" not in proc.stderr, "no progress bar when the output is not a terminal"
+    for args, message in ((["--out", tmp_path / "m.avi"], "choose one of: .mp4, .gif"),
+                          (["--out", tmp_path / "m.gif", "--fps", "0"], "frames per second"),
+                          (["--out", tmp_path / "m.gif", "--storyboard", tmp_path / "none.yaml"], "none.yaml")):
+        proc = run_cli("export-movie", *args)
+        assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.gif"]

@@ -133,6 +133,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", metavar="IN", help="model file to read")
     p.add_argument("output", metavar="OUT", help="file to write; an existing file is replaced")
 
+    p = sub.add_parser("render", help="write the diagram as PNG, SVG or PDF (no display needed)")
+    p.add_argument("--out", required=True, metavar="FILE", help="FILE.png, FILE.svg or FILE.pdf")
+    _add_model_option(p)
+    p.add_argument("--scenario", metavar="NAME", help="scenario (default: the model's default scenario)")
+    p.add_argument("--intervention", action="append", metavar="NAME[=INTENSITY]", help="switch on an intervention; repeatable")
+    p.add_argument("--time", type=float, metavar="T", help="simulated time to show (default: the end when interventions are on)")
+    p.add_argument("--size", default="1600x1000", metavar="WxH", help="picture size in pixels (PDF: the same at --dpi; default 1600x1000)")
+    p.add_argument("--dpi", type=int, default=96, help="resolution stored in the PNG, and PDF page size (default 96)")
+    p.add_argument("--storyboard", metavar="FILE", help="show a storyboard step, caption included")
+    p.add_argument("--step", type=int, default=1, metavar="N", help="the storyboard step (default 1)")
+
+    p = sub.add_parser("export-movie", help="write the animation or a whole storyboard as MP4 or GIF (no display needed)")
+    p.add_argument("--out", required=True, metavar="FILE", help="FILE.mp4 (H.264) or FILE.gif")
+    _add_model_option(p)
+    p.add_argument("--scenario", metavar="NAME", help="scenario (default: the model's default scenario)")
+    p.add_argument("--intervention", action="append", metavar="NAME[=INTENSITY]", help="interventions switched on at the start")
+    p.add_argument("--storyboard", metavar="FILE", help="record this storyboard (default: the animation of the interventions)")
+    p.add_argument("--fps", type=int, default=30, help="frames per second (default 30)")
+    p.add_argument("--size", default="1280x720", metavar="WxH", help="frame size (default 1280x720)")
+    p.add_argument("--seconds-per-step", type=float, default=4.0, metavar="S", help="how long each storyboard step is held (default 4)")
+    p.add_argument("--seconds", type=float, default=10.0, metavar="S", help="length of an animation movie (default 10)")
+
     p = sub.add_parser("present", help="start straight into full-screen presentation of a storyboard")
     p.add_argument("storyboard", nargs="?", metavar="STORYBOARD", help="storyboard file (default: the built-in lecture)")
     p.add_argument("--step", type=int, default=1, metavar="N", help="start at step N (default 1)")
@@ -167,6 +189,10 @@ def main(argv: list[str] | None = None) -> int:
             return _convert(args)
         if args.command == "screenshot":
             return _screenshot(args)
+        if args.command == "render":
+            return _render(args)
+        if args.command == "export-movie":
+            return _export_movie(args)
         if args.command == "present":
             return _present(args)
         if args.command == "open":
@@ -290,14 +316,14 @@ def _convert(args) -> int:
     return EXIT_OK
 
 
-def _size(text: str) -> tuple[int, int]:
+def _size(text: str, low: int = 200) -> tuple[int, int]:
     width, sep, height = text.lower().partition("x")
     try:
         size = (int(width), int(height))
     except ValueError:
         raise UserError(f"--size: '{text}' is not WIDTHxHEIGHT, as in 1600x1000") from None
-    if not sep or not (200 <= size[0] <= 8192 and 200 <= size[1] <= 8192):
-        raise UserError(f"--size: '{text}' must be WIDTHxHEIGHT with each between 200 and 8192")
+    if not sep or not (low <= size[0] <= 8192 and low <= size[1] <= 8192):
+        raise UserError(f"--size: '{text}' must be WIDTHxHEIGHT with each between {low} and 8192")
     return size
 
 
@@ -315,6 +341,43 @@ def _screenshot(args) -> int:
     screenshot(out, Path(args.model) if args.model else None, args.scenario, _pairs(args.intervention, "--intervention", 1.0),
                args.time, size)
     print(f"wrote {out} ({size[0]}x{size[1]})")
+    return EXIT_OK
+
+
+def _render(args) -> int:
+    from visualizer.formats import load_model
+
+    size = _size(args.size, low=16)
+    if args.model:
+        load_model(args.model)  # report model problems before starting Qt
+    from visualizer.qt.app import render
+
+    path = render(Path(args.out), Path(args.model) if args.model else None, args.scenario,
+                  _pairs(args.intervention, "--intervention", 1.0), args.time, size, args.dpi,
+                  Path(args.storyboard) if args.storyboard else None, args.step)
+    print(f"wrote {path} ({size[0]}x{size[1]})")
+    return EXIT_OK
+
+
+def _export_movie(args) -> int:
+    from visualizer.formats import load_model
+
+    size = _size(args.size, low=64)
+    if not args.seconds_per_step > 0 or not args.seconds > 0:
+        raise UserError("--seconds and --seconds-per-step must be greater than 0")
+    if args.model:
+        load_model(args.model)
+    if args.storyboard:
+        from visualizer.storyboard import load_storyboard
+
+        load_storyboard(args.storyboard)  # report storyboard problems before starting Qt
+    from visualizer.qt.app import export_movie
+    from visualizer.qt.movie import terminal_progress
+
+    path, frames = export_movie(Path(args.out), Path(args.model) if args.model else None, args.scenario,
+                                _pairs(args.intervention, "--intervention", 1.0), Path(args.storyboard) if args.storyboard else None,
+                                args.fps, size, args.seconds_per_step, args.seconds, terminal_progress(sys.stderr))
+    print(f"wrote {path} ({frames} frames at {args.fps} fps, {size[0]}x{size[1]})")
     return EXIT_OK
 
 

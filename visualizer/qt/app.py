@@ -137,6 +137,41 @@ def run_app(model_path: Path | None = None, storyboard: Path | None = None, step
         reporter.uninstall()
 
 
+class _Headless:
+    """A window prepared for rendering without a display: condition, time and (optionally) a storyboard step."""
+
+    def __init__(self, model_path, scenario, interventions, time, storyboard=None, step: int = 1, show_time_end: bool = True):
+        import tempfile
+
+        ensure_display(headless=True)
+        self.app = application()
+        self.scratch = tempfile.TemporaryDirectory()
+        self.window = make_window(model_path, scenario, settings=throwaway_settings(Path(self.scratch.name)))
+        session = self.window.session
+        if storyboard is not None:
+            if not self.window.open_storyboard(Path(storyboard)):
+                raise UserError(f"{storyboard}: the storyboard could not be opened")
+            count = self.window.presentation.player.count
+            if not 1 <= step <= count:
+                raise UserError(f"--step {step} is outside 1..{count}")
+            self.window.presentation.start(step - 1)
+        for name, intensity in interventions.items():
+            session.network.condition(interventions={name: intensity})  # checks the name first
+        if interventions:
+            session.apply(session.condition.with_interventions(interventions))
+        if time is not None:
+            if time < 0:
+                raise UserError("--time must be ≥ 0")
+            session.playhead.seek(float(session.timeline.position(time)))
+        elif interventions and show_time_end:
+            session.playhead.seek(1.0)
+        session.playhead.set_playing(False)
+
+    def close(self) -> None:
+        self.window.close()
+        self.scratch.cleanup()
+
+
 def screenshot(out: Path, model_path: Path | None, scenario: str | None, interventions: dict[str, float], time: float | None,
                size: tuple[int, int]) -> Path:
     """Render the whole window offscreen at ``size`` and write a PNG.
@@ -145,37 +180,61 @@ def screenshot(out: Path, model_path: Path | None, scenario: str | None, interve
     model's time unit) picks the moment shown, by default the end of the
     timeline when interventions are on, else the start.
     """
-    import tempfile
-
-    ensure_display(headless=True)
-    app = application()
-    scratch = tempfile.TemporaryDirectory()
-    window = make_window(model_path, scenario, settings=throwaway_settings(Path(scratch.name)))
-    session = window.session
-    for name, intensity in interventions.items():
-        session.network.condition(interventions={name: intensity})  # checks the name first
-    if interventions:
-        session.apply(session.condition.with_interventions(interventions))
-    position = 1.0 if time is None and interventions else 0.0
-    if time is not None:
-        if time < 0:
-            raise UserError("--time must be ≥ 0")
-        position = float(session.timeline.position(time))
+    headless = _Headless(model_path, scenario, interventions, time)
+    window = headless.window
+    position = window.session.playhead.position
     window.resize(*size)
     window.show()
     window.plots  # noqa: B018 - the plot panel is part of the picture
-    app.processEvents()
+    headless.app.processEvents()
     window.view.fit()
-    session.playhead.seek(position)
+    window.session.playhead.seek(position)
     window.animator.step(0.4)
-    app.processEvents()
+    headless.app.processEvents()
     image = window.grab().toImage()
-    window.close()
-    scratch.cleanup()
+    headless.close()
     from visualizer.atomic import write_atomically
 
     write_atomically(out, lambda tmp: _save_image(image, tmp))
     return out
+
+
+def render(out: Path, model_path, scenario, interventions, time, size, dpi: int = 96, storyboard=None, step: int = 1) -> Path:
+    """The diagram alone (title, legend, time; a storyboard step's caption) as PNG, SVG or PDF."""
+    from visualizer.qt.export import export_image
+
+    headless = _Headless(model_path, scenario, interventions, time, storyboard, step)
+    try:
+        window = headless.window
+        window.animator.step(0.4)  # dots and vesicles under way, as in the app
+        view = window.view
+        camera = None
+        if window.presentation is not None:
+            board_step = window.presentation.storyboard.steps[step - 1]
+            camera = window.scene.nodes_rect(board_step.camera or board_step.visible or ())
+        return export_image(window.scene, out, size, dpi, caption=view.caption, heading=view.heading, progress=view.progress,
+                            camera=camera)
+    finally:
+        headless.close()
+
+
+def export_movie(out: Path, model_path, scenario, interventions, storyboard, fps: int, size, seconds_per_step: float,
+                 seconds: float, progress) -> tuple[Path, int]:
+    """A movie of the storyboard (or, without one, of the animation after the interventions start)."""
+    from visualizer.qt.movie import MovieMaker
+
+    headless = _Headless(model_path, scenario, interventions, None, storyboard, show_time_end=False)
+    try:
+        maker = MovieMaker(headless.window, size, fps, progress)
+        if storyboard is not None:
+            total = maker.frame_count(storyboard_seconds=seconds_per_step)
+            frames = maker.storyboard_frames(seconds_per_step)
+        else:
+            total = maker.frame_count(animation_seconds=seconds)
+            frames = maker.animation_frames(0.0, 1.0, seconds)
+        return maker.write(out, frames, total), total
+    finally:
+        headless.close()
 
 
 def _save_image(image, path: Path) -> None:
