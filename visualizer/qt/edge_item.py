@@ -111,11 +111,10 @@ class EdgeItem(QGraphicsItem):
         self.detail = True
         self.particles_enabled = True
         length = path.length()
-        self._samples = [path.pointAtPercent(path.percentAtLength(length * i / SAMPLES)) for i in range(SAMPLES + 1)]
+        self._point_list: list[QPointF] | None = None
         self._particle_count = max(1, int(length / PARTICLE_SPACING))
-        end = self._samples[-1]
-        before = path.pointAtPercent(path.percentAtLength(max(0.0, length - 8.0)))
-        self._end_angle = math.atan2(end.y() - before.y(), end.x() - before.x())
+        self._end = path.pointAtPercent(1.0)
+        self._end_angle = -math.radians(path.angleAtPercent(1.0))  # Qt counts degrees anticlockwise
         self._bounds = path.boundingRect().adjusted(-14, -14, 14, 14)
         self.setZValue(4)
         # The line is drawn by the scene's EdgeLayer (one cached picture for all edges); the item
@@ -127,6 +126,14 @@ class EdgeItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         return self._bounds
+
+    @property
+    def _samples(self) -> list[QPointF]:
+        """Evenly spaced points along the path, made on first use (large models never need most of them)."""
+        if self._point_list is None:
+            path, length = self.path, self.path.length()
+            self._point_list = [path.pointAtPercent(path.percentAtLength(length * i / SAMPLES)) for i in range(SAMPLES + 1)]
+        return self._point_list
 
     def set_activity(self, activity: float) -> None:
         """Set the flux; the cached line is redrawn only when its look would visibly change."""
@@ -160,7 +167,7 @@ class EdgeItem(QGraphicsItem):
         pulse = 0.5 + 0.5 * math.sin(self.phase * 2 * math.pi)
         color = QColor(self.theme.inhibition)
         color.setAlpha(int(60 + 150 * pulse * self.activity))
-        end, a = self._samples[-1], self._end_angle
+        end, a = self._end, self._end_angle
         half = TBAR + 5.0 * pulse * self.activity
         px, py = -math.sin(a) * half, math.cos(a) * half
         pen = QPen(color, 3.0 + 5.0 * pulse * self.activity)
@@ -215,7 +222,7 @@ class EdgeItem(QGraphicsItem):
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self.path)
-        end = self._samples[-1]
+        end = self._end
         a = self._end_angle
         if self.inhibits:
             px, py = -math.sin(a) * TBAR, math.cos(a) * TBAR

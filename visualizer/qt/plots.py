@@ -88,6 +88,7 @@ class PlotPanel(QTabWidget):
         session.playhead.position_changed.connect(self._on_position)
         session.model_changed.connect(self._on_model)
         self._on_model()
+        self._on_position(session.playhead.position)  # made late (after the first frame): catch up
 
     def set_theme(self, theme) -> None:
         for plot in (self.time_plot, self.bar_plot):
