@@ -116,3 +116,24 @@ def test_export_movie_command_and_its_errors(run_cli, tmp_path):
         proc = run_cli("export-movie", *args)
         assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.gif"]
+
+
+def test_data_exports_from_the_window(window, tmp_path):
+    import csv
+    import json
+
+    assert window.export_data(tmp_path / "t.csv", "trajectory_csv")
+    rows = list(csv.reader((tmp_path / "t.csv").open()))
+    assert rows[0][0] == "time" and "glucose_uptake" in rows[0] and len(rows) == len(window.session.timeline.times) + 1
+    assert window.export_data(tmp_path / "r.csv", "recovery_csv")
+    table = {row["node"]: row for row in csv.DictReader((tmp_path / "r.csv").open())}
+    assert table["tnf_alpha"]["status"] in ("partial", "recovered"), "weight loss lowers TNF-α"
+    assert window.export_data(tmp_path / "all.json", "result_json")
+    assert json.loads((tmp_path / "all.json").read_text())["interventions"] == {"weight_loss": 1.0}
+
+
+def test_simulate_writes_the_recovery_table(run_cli):
+    proc = run_cli("simulate", "--intervention", "weight_loss", "--format", "recovery-csv", "--times", "0,10")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "node,label,fraction,status" and any(line.startswith("tnf_alpha,TNF-α,") for line in lines)

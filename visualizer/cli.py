@@ -94,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="initial: the model's initial values; baseline: the scenario's steady state before the "
         "interventions; auto (default): baseline when the model has scenarios",
     )
-    p.add_argument("--format", choices=("json", "csv"), default="json", help="json (everything) or csv (a row per time)")
+    p.add_argument("--format", choices=("json", "csv", "steady-csv", "recovery-csv"), default="json",
+                   help="json (everything), csv (a row per time), steady-csv (a row per node) or recovery-csv (the recovery table)")
 
     p = sub.add_parser(
         "explain",
@@ -248,7 +249,11 @@ def _simulate(args) -> int:
             raise UserError("--t-end must be a number greater than 0")
         times = default_times(network, args.t_end)
     result = run(network, cond, times, start=args.start)
-    text = data_export.result_json(result) if args.format == "json" else data_export.trajectory_csv(result)
+    if args.format == "recovery-csv" and result.recovery is None:
+        raise UserError("this model names no healthy and disease reference scenarios, so it has no recovery table")
+    writers = {"json": data_export.result_json, "csv": data_export.trajectory_csv,
+               "steady-csv": data_export.steady_state_csv, "recovery-csv": data_export.recovery_csv}
+    text = writers[args.format](result)
     sys.stdout.write(text)
     return EXIT_OK
 

@@ -132,6 +132,8 @@ class MainWindow(QMainWindow):
         self.builtin_action = a("Open &built-in model", lambda: self.open_model(builtin_model_path()), None, "The insulin signalling model")
         self.reload_action = a("&Reload model", self.reload, "Ctrl+Shift+R", "Read the model file again")
         self.export_action = a("&Export picture…", self.export_dialog, "Ctrl+E", "Save the diagram as PNG, SVG or PDF")
+        self.data_action = a("Export &data…", self.data_dialog, None,
+                             "Time courses (CSV or JSON), steady state or the recovery table (CSV)")
         self.movie_action = a("Export &movie…", self.movie_dialog, "Ctrl+Shift+E",
                               "Save the animation (or the open storyboard) as MP4 or GIF")
         self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -178,6 +180,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.movie_action)
+        file_menu.addAction(self.data_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = menu.addMenu("&View")
@@ -310,6 +313,40 @@ class MainWindow(QMainWindow):
         try:
             export_image(self.scene, path, size, dpi=192 if size[0] > view.viewport().width() else 96, caption=view.caption,
                          heading=view.heading, progress=view.progress, camera=visible)
+        except UserError as exc:
+            QMessageBox.warning(self, "Export failed", str(exc))
+            return False
+        self.status_label.setText(f"Exported {path.name}")
+        return True
+
+    DATA_FILTERS = {
+        "Time courses, CSV (*.csv)": "trajectory_csv",
+        "Everything, JSON (*.json)": "result_json",
+        "Steady state, CSV (*.csv)": "steady_state_csv",
+        "Recovery table, CSV (*.csv)": "recovery_csv",
+    }
+
+    def data_dialog(self) -> None:
+        folder = Path(str(self.settings.value("export_folder", str(Path.home()))))
+        path, chosen = QFileDialog.getSaveFileName(self, "Export data", str(folder / "simulation.csv"), ";;".join(self.DATA_FILTERS))
+        if path:
+            self.settings.setValue("export_folder", str(Path(path).parent))
+            self.export_data(Path(path), self.DATA_FILTERS.get(chosen, "trajectory_csv"))
+
+    def export_data(self, path: Path, kind: str = "trajectory_csv") -> bool:
+        """What is on screen as data: the trajectory since the last change, its steady state, and recovery now."""
+        from visualizer import data_export
+        from visualizer.atomic import write_text_atomically
+        from visualizer.experiment import Result
+
+        session = self.session
+        steady = session.network.steady_state(session.condition, y0=session.trajectory.values[-1])
+        result = Result(session.network, session.condition, session.trajectory, steady, session.recovery())
+        if kind == "recovery_csv" and result.recovery is None:
+            QMessageBox.warning(self, "Export failed", "This model names no healthy and disease references: no recovery table.")
+            return False
+        try:
+            write_text_atomically(path, getattr(data_export, kind)(result))
         except UserError as exc:
             QMessageBox.warning(self, "Export failed", str(exc))
             return False
