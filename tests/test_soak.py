@@ -1,0 +1,79 @@
+"""Soak: the built-in storyboard and random toggles for many frames in one process.
+
+CI runs a short version. The full hour of lecture (100,000 frames, accelerated) is:
+``SOAK_FRAMES=100000 QT_QPA_PLATFORM=offscreen python -m pytest tests/test_soak.py -s``
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import QSettings, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from visualizer.formats import builtin_model_path, load_builtin_model  # noqa: E402
+from visualizer.qt.main_window import MainWindow  # noqa: E402
+from visualizer.storyboard import builtin_storyboard_path  # noqa: E402
+
+FRAMES = int(os.environ.get("SOAK_FRAMES", "6000"))
+
+
+def resident_kb() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="reads resident memory from /proc")
+def test_soak_storyboard_and_random_toggles(qtbot, tmp_path):
+    window = MainWindow(load_builtin_model(), builtin_model_path(),
+                        settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.animator.stop()  # frames are driven here, faster than real time
+    assert window.open_storyboard(builtin_storyboard_path())
+    player = window.presentation.player
+    interventions = [iv.id for iv in window.session.model.interventions]
+    rng = random.Random(1)
+
+    def frame(k: int) -> None:
+        window.animator.step(1 / 60)
+        if k % 240 == 0:
+            action = rng.randrange(4)
+            if action == 0:
+                player.next() if player.index < player.count - 1 else player.first()
+            elif action == 1:
+                name = rng.choice(interventions)
+                window.session.set_intervention(name, 0.0 if name in window.session.condition.interventions else rng.choice((0.5, 1.0)))
+            elif action == 2:
+                window.session.set_knockout("akt", "akt" not in window.session.condition.knockouts)
+            else:
+                window.start_signal_step("insulin") if not window.signal_stepper.active else window.signal_stepper.stop()
+        if k % 20 == 0:
+            window.view.viewport().repaint()
+            QApplication.processEvents()
+
+    warm = min(1500, FRAMES // 4)
+    for k in range(warm):
+        frame(k)
+    items = len(window.scene.items())
+    timers = len([t for t in window.findChildren(QTimer) if t.isActive()])
+    none_refs = sys.getrefcount(None)
+    memory = resident_kb()
+    for k in range(warm, FRAMES):
+        frame(k)
+    grown_kb = resident_kb() - memory
+    print(f"\nsoak: {FRAMES} frames, resident memory +{grown_kb} kB after warm-up, "
+          f"None refs {none_refs} -> {sys.getrefcount(None)}, items {items} -> {len(window.scene.items())}")
+    assert sys.getrefcount(None) >= none_refs - 500, "None's reference count falls (the PySide6 6.12 defect)"
+    assert abs(len(window.scene.items()) - items) <= 8, "scene items accumulate"
+    assert len([t for t in window.findChildren(QTimer) if t.isActive()]) <= timers
+    assert grown_kb <= 5 * 1024, f"resident memory grew by {grown_kb} kB"
+    window.close()
