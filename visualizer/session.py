@@ -291,5 +291,10 @@ class Session:
         """Recovery status of every node at the values now shown (None without references)."""
         if self.references is None:
             return None
+        cached = getattr(self, "_recovery_cache", None)
+        if cached is not None and cached[0] is self.values:  # every listener asks once per frame
+            return cached[1]
         healthy, disease = self.references
-        return recovery(self.network.node_ids, healthy, disease, self.values)
+        result = recovery(self.network.node_ids, healthy, disease, self.values)
+        self._recovery_cache = (self.values, result)
+        return result

@@ -174,6 +174,10 @@ class ControlPanel(QWidget):
         if status is None:
             self.summary.setText("<i>This model names no healthy and disease references, so recovery is not computed.</i>")
             return
+        key = (id(self.session.model), tuple(rec.status for rec in status.values()))
+        if key == getattr(self, "_summary_key", None):
+            return  # statuses change far less often than frames
+        self._summary_key = key
         model = self.session.model
         groups: dict[str, list[str]] = {}
         for nid, rec in status.items():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from visualizer.qt.theme import THEMES, Theme
@@ -18,6 +18,7 @@ TBAR = 11.0
 JUNCTION_RADIUS = 9.0
 PARTICLE_SPACING = 46.0
 SAMPLES = 64
+PARTICLE_LEVELS = 8
 
 
 def _segment_hits(line: QLineF, rect: QRectF) -> bool:
@@ -171,24 +172,20 @@ class EdgeItem(QGraphicsItem):
         half = TBAR + 5.0 * pulse * self.activity
         px, py = -math.sin(a) * half, math.cos(a) * half
         pen = QPen(color, 3.0 + 5.0 * pulse * self.activity)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         painter.setPen(pen)
         painter.drawLine(QPointF(end.x() - px, end.y() - py), QPointF(end.x() + px, end.y() + py))
-        back = self._samples[max(0, SAMPLES - 6)]
-        painter.drawLine(back, end)
 
-    def paint_particles(self, painter: QPainter) -> None:
-        """Dots travelling towards the target, denser and brighter as the flux rises."""
-        dot = QColor(self.theme.particle)
-        dot.setAlpha(int(90 + 165 * self.activity))
-        painter.setBrush(dot)
-        radius = 2.5 + 2.0 * self.activity
+    def particle_points(self) -> list[QPointF]:
+        """Where the dots are now: spread evenly, moving towards the target with the phase."""
+        samples = self._samples
         n = self._particle_count
+        points = []
         for k in range(n):
-            s = (self.phase + k / n) % 1.0
-            if s > 0.94:  # the last stretch is under the arrowhead
-                continue
-            painter.drawEllipse(self._samples[int(s * SAMPLES)], radius, radius)
+            p = (self.phase + k / n) % 1.0
+            if p <= 0.94:  # the last stretch is under the arrowhead
+                points.append(samples[int(p * SAMPLES)])
+        return points
 
     def set_flags(self, *, dimmed=None, highlighted=None, flashing=None, detail=None, theme=None, particles=None) -> None:
         for name, value in (("dimmed", dimmed), ("highlighted", highlighted), ("flashing", flashing), ("detail", detail),
@@ -258,14 +255,56 @@ class ParticleLayer(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < 0.35:
             return
+        # Dots are wide round points, batched by flux level: a handful of calls draw them all.
+        levels: dict[int, list[QPointF]] = {}
+        theme = None
         for edge in self.edges:
             if not edge.isVisible():
                 continue
             if edge.shows_particles:
-                painter.setPen(Qt.PenStyle.NoPen)
-                edge.paint_particles(painter)
+                levels.setdefault(round(edge.activity * PARTICLE_LEVELS), []).extend(edge.particle_points())
+                theme = edge.theme
             elif edge.shows_pulse:
                 edge.paint_pulse(painter)
+        if not levels:
+            return
+        # Blit a ready-made dot at each position in device pixels: much cheaper than drawing circles.
+        transform = painter.worldTransform()
+        scale = max(transform.m11(), 0.05)
+        painter.save()
+        painter.resetTransform()
+        for level, points in levels.items():
+            sprite = self._sprite(theme, level, scale)
+            half = sprite.width() / 2 / sprite.devicePixelRatio()
+            for point in points:
+                mapped = transform.map(point)
+                painter.drawPixmap(QPointF(mapped.x() - half, mapped.y() - half), sprite)
+        painter.restore()
+
+    _sprites: dict = {}
+
+    @classmethod
+    def _sprite(cls, theme, level: int, scale: float) -> QPixmap:
+        key = (theme.particle, level, round(scale, 2))
+        sprite = cls._sprites.get(key)
+        if sprite is None:
+            activity = level / PARTICLE_LEVELS
+            radius = (2.5 + 2.0 * activity) * scale
+            size = max(2, int(2 * radius + 3))
+            sprite = QPixmap(size, size)
+            sprite.fill(Qt.GlobalColor.transparent)
+            p = QPainter(sprite)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            color = QColor(theme.particle)
+            color.setAlpha(int(90 + 165 * activity))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(color)
+            p.drawEllipse(QPointF(size / 2, size / 2), radius, radius)
+            p.end()
+            if len(cls._sprites) > 256:
+                cls._sprites.clear()
+            cls._sprites[key] = sprite
+        return sprite
 
 
 class EdgeLayer(QGraphicsItem):
