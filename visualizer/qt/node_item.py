@@ -154,6 +154,9 @@ class NodeItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         theme = self.theme
         fill = self.color
+        if not self.detail and QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < 0.3:
+            painter.fillRect(self.rect, fill)  # far out on a large model: a coloured block is all that shows
+            return
         selected = self.isSelected()
         outline = QPen(QColor(theme.node_outline), 3.2 if selected or self.highlighted else 1.4)
         if self.highlighted and not selected:

@@ -12,7 +12,7 @@ import math
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QPixmapCache
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from visualizer.layout import with_layout
 from visualizer.session import Session
@@ -76,17 +76,26 @@ class PathwayScene(QGraphicsScene):
         self.vesicles = None
         model = with_layout(self.session.model)
         self.laid_out_model = model
-        # flux along an edge = source activity × weight (an inhibitor's strength)
-        self._weights = {it.key: (it.strength if it.inhibits else it.w) for it in model.interactions}
+        # flux along an edge = source activity × weight (an inhibitor's strength), as arrays for the per-frame update
+        self._levels: dict[str, np.ndarray] = {}
         self.large = len(model.nodes) > LARGE_MODEL
         self.setBackgroundBrush(QColor(self.theme.background))
         self.regions = model.regions
         for node in model.nodes:
             item = NodeItem(node, self.theme)
             item.set_flags(detail=not self.large)
+            if self.large:  # thousands of tiny cached pictures cost more than drawing blocks
+                item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
             self.addItem(item)
             self.node_items[node.id] = item
         self._build_edges(model)
+        index = self.session.network.index
+        keys = list(self.edges_by_interaction)
+        weights = {it.key: (it.strength if it.inhibits else it.w) for it in model.interactions}
+        self._edge_list = [self.edges_by_interaction[k] for k in keys]
+        self._edge_sources = np.array([index[k[0]] for k in keys], dtype=np.intp)
+        self._edge_weights = np.array([weights[k] for k in keys], float)
+        self._node_list = [self.node_items[nid] for nid in self.session.network.node_ids]
         self.edge_layer = EdgeLayer(self.edge_items, self.itemsBoundingRect())
         self.addItem(self.edge_layer)
         self.particles = ParticleLayer(self.edge_items, self.itemsBoundingRect())
@@ -173,13 +182,17 @@ class PathwayScene(QGraphicsScene):
 
     # -- listening to the session -------------------------------------------------------
     def _on_values_change(self, values: np.ndarray) -> None:
+        """Push the new activities to the items whose look changes (numpy finds them; few items per frame)."""
         net = self.session.network
-        ymax = np.where(net.ymax > 0, net.ymax, 1.0)
-        fractions = values / ymax
-        for nid, i in net.index.items():
-            self.node_items[nid].set_fraction(float(fractions[i]))
-        for key, edge in self.edges_by_interaction.items():
-            edge.set_activity(float(fractions[net.index[key[0]]]) * self._weights[key])
+        fractions = values / np.where(net.ymax > 0, net.ymax, 1.0)
+        node_items = self._node_list
+        for i in self._changed("nodes", np.round(fractions * 255)):
+            node_items[i].set_fraction(float(fractions[i]))
+        flux = fractions[self._edge_sources] * self._edge_weights
+        # with flow dots every level matters; without them (large models) only on/off changes the picture
+        levels = np.round(flux * 64) if not self.large else (flux >= 0.02)
+        for k in self._changed("edges", levels):
+            self._edge_list[k].set_activity(float(flux[k]))
         if self.group_edges:
             gvals = net.group_values(values)
             for k, (target, group) in enumerate(net.group_keys):
@@ -188,10 +201,18 @@ class PathwayScene(QGraphicsScene):
                     out.set_activity(float(gvals[k]))
         if self.vesicles is not None:
             self.vesicles.set_level(float(fractions[net.index["glut4_translocation"]]))
-        status = self.session.recovery()
-        show_badges = not self.large
-        for nid, item in self.node_items.items():
-            item.set_status(status[nid].status if status is not None and show_badges else None)
+        if not self.large:
+            status = self.session.recovery()
+            for nid, item in self.node_items.items():
+                item.set_status(status[nid].status if status is not None else None)
+
+    def _changed(self, name: str, levels: np.ndarray) -> np.ndarray:
+        """Indices whose level differs from the last frame's (all of them the first time)."""
+        previous = self._levels.get(name)
+        self._levels[name] = levels
+        if previous is None or previous.shape != levels.shape:
+            return np.arange(len(levels))
+        return np.flatnonzero(previous != levels)
 
     def _on_condition_change(self) -> None:
         cond = self.session.condition
@@ -278,6 +299,8 @@ class PathwayScene(QGraphicsScene):
                 del self._fading[item]
             else:
                 self._fading[item] = opacity
+        if self.large:  # no flow dots or pulses at this size
+            return
         for edge in self.edge_items:
             edge.advance_phase(seconds)
         self.particles.update()
