@@ -119,10 +119,15 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
     model_path = None
     ref = chk.text(top, "model", "storyboard", None)
     if ref:
-        model_path = _model_path(ref, path)
-        if not model_path.exists():
+        try:
+            model_path = _model_path(ref, path)
+            found = model_path.exists()
+        except (OSError, ValueError):  # a name too long, or holding a NUL character
+            model_path, found = None, False
+        if not found:
             chk.add(top.line_of("model"), "storyboard", f"model file '{ref}' not found beside the storyboard or among the built-in models")
             chk.raise_if_any()
+        assert model_path is not None
         model = load_model(model_path)
     elif model is None:
         model = load_builtin_model()

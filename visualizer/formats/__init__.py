@@ -25,9 +25,13 @@ def load_model(path: str | Path) -> Model:
     """Load a model of any supported format; raise :class:`ModelError` on any problem."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if not path.exists():
+    try:
+        exists, is_dir = path.exists(), path.is_dir()
+    except (OSError, ValueError) as exc:  # a name too long, or holding a NUL character
+        raise ModelError([Problem(str(path) or "<input>", None, "", f"cannot open this file name: {exc}")]) from None
+    if not exists:
         raise ModelError([Problem(str(path), None, "", "no such file")])
-    if path.is_dir():
+    if is_dir:
         raise ModelError([Problem(str(path), None, "", "this is a folder, not a model file")])
     if suffix in (".yaml", ".yml"):
         from visualizer.formats.yaml_model import load_yaml_model

@@ -96,8 +96,11 @@ def load_netflux(path: str | Path) -> Model:
             raise ModelError(
                 [Problem(name, None, "", f"missing sheet '{s}'; found: {', '.join(book.sheetnames) or '(none)'}") for s in missing]
             )
-        species_rows = _table(book["species"], "species", _SPECIES_COLUMNS, problem)
-        reaction_rows = _table(book["reactions"], "reactions", _REACTION_COLUMNS, problem)
+        try:  # a read-only workbook parses each sheet only now, so damage shows up here
+            species_rows = _table(book["species"], "species", _SPECIES_COLUMNS, problem)
+            reaction_rows = _table(book["reactions"], "reactions", _REACTION_COLUMNS, problem)
+        except Exception as exc:  # openpyxl, zipfile, zlib and XML errors of a damaged file
+            raise ModelError([Problem(name, None, "", f"cannot read the spreadsheet (the file is damaged): {exc}")]) from None
     finally:
         book.close()
     if problems:
@@ -236,13 +239,19 @@ def _text(value) -> str:
 def _number(value, default, row, entry, column, problem, low=None, high=None, low_open=False) -> float:
     if value is None or (isinstance(value, str) and not value.strip()):
         return default
+    shown = str(value) if len(str(value)) <= 40 else str(value)[:37] + "..."
+    if isinstance(value, bool):
+        problem(row, entry, f"{column} must be a number, found {str(value).upper()}")
+        return default
     try:
         number = float(value)
     except (TypeError, ValueError):
-        problem(row, entry, f"{column} must be a number, found '{value}'")
+        problem(row, entry, f"{column} must be a number, found '{shown}'")
         return default
+    except OverflowError:  # an integer beyond any float
+        number = float("inf")
     if number != number or number in (float("inf"), float("-inf")):
-        problem(row, entry, f"{column} must be a finite number, found {value}")
+        problem(row, entry, f"{column} must be a finite number, found {shown}")
         return default
     if low is not None and (number < low or (low_open and number == low)):
         problem(row, entry, f"{column} is {number:g}; it must be {'greater than' if low_open else 'at least'} {low:g}")

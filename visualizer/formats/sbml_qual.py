@@ -31,7 +31,8 @@ Interactions use steep normalised-Hill curves (``n`` = :data:`HILL_N`,
 table: with sources at exactly 0 or 1 the activation term is exactly 0 or 1.
 
 Files larger than :data:`MAX_SBML_BYTES`, and files declaring a DOCTYPE or an
-XML entity, are refused before parsing.
+XML entity, or nesting elements deeper than :data:`MAX_XML_DEPTH`, are refused
+before parsing.
 
 Export
 ------
@@ -62,6 +63,7 @@ from visualizer.problems import ModelError, Problem
 
 __all__ = [
     "MAX_SBML_BYTES",
+    "MAX_XML_DEPTH",
     "MAX_TERMS",
     "HILL_N",
     "HILL_EC50",
@@ -72,6 +74,8 @@ __all__ = [
 ]
 
 MAX_SBML_BYTES = 20 * 1024 * 1024
+#: Deeper element nesting is refused before parsing (libsbml's recursive reader would crash).
+MAX_XML_DEPTH = 200
 #: The most conjunctions one Boolean function may expand into.
 MAX_TERMS = 256
 HILL_N = 4.0
@@ -286,6 +290,21 @@ def _plain_text(notes: str, limit: int = 600) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+_TAG = re.compile(rb"<(/?)[A-Za-z_][^>]*?(/?)>")
+
+
+def _xml_depth(data: bytes) -> int:
+    """The deepest element nesting in XML text (a quick scan; libsbml crashes on absurd nesting)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(data):
+        if match[1]:
+            depth -= 1
+        elif not match[2]:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
 def _line(obj) -> int | None:
     try:
         line = int(obj.getLine())
@@ -315,6 +334,11 @@ def load_sbml_qual(path: str | Path) -> Model:
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise ModelError(
             [Problem(name, None, "", "the file declares a DOCTYPE or XML entities, which are refused for safety; SBML needs neither")]
+        )
+    depth = _xml_depth(data)
+    if depth > MAX_XML_DEPTH:
+        raise ModelError(
+            [Problem(name, None, "", f"elements are nested {depth} deep; the limit is {MAX_XML_DEPTH} (real models need far fewer)")]
         )
     try:
         text = data.decode("utf-8-sig")
@@ -427,6 +451,9 @@ def load_sbml_qual(path: str | Path) -> Model:
             except _Unsupported as exc:
                 problem(ft_line, entry, str(exc))
                 bad = True
+            except RecursionError:
+                problem(ft_line, entry, "the function is nested too deeply")
+                bad = True
         if bad:
             continue
         tree: tuple = ("or", parts)
@@ -436,6 +463,9 @@ def load_sbml_qual(path: str | Path) -> Model:
             dnf = to_dnf(tree)
         except _Unsupported as exc:
             problem(line, entry, f"{exc} (the limit is {MAX_TERMS}); simplify the function")
+            continue
+        except RecursionError:
+            problem(line, entry, "the function is nested too deeply; simplify it")
             continue
         notes = _plain_text(tr.getNotesString()) if tr.isSetNotes() else ""
         for sid in outputs:

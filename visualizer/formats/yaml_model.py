@@ -12,21 +12,19 @@ import difflib
 import re
 from pathlib import Path
 
-import numpy as np
-
-from visualizer.formats.yaml_source import Checker, LineDict, read_yaml
+from visualizer.formats.yaml_source import Checker, LineDict, is_finite_number, read_yaml
 from visualizer.model import (
     ACTIVATES,
     COMPARTMENTS,
     INHIBITS,
     NODE_KINDS,
+    REGION_KINDS,
     TISSUES,
     Input,
     Interaction,
     Intervention,
     Model,
     Node,
-    REGION_KINDS,
     Reference,
     Region,
     Scenario,
@@ -158,7 +156,7 @@ def _read_regions(chk: Checker, top: LineDict) -> list[Region]:
         if not (
             isinstance(rect, list)
             and len(rect) == 4
-            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) for v in rect)
+            and all(is_finite_number(v) for v in rect)
             and rect[2] > 0
             and rect[3] > 0
         ):
@@ -196,7 +194,7 @@ def _read_nodes(chk: Checker, top: LineDict, check_refs) -> list[Node]:
             if (
                 isinstance(pos, list)
                 and len(pos) == 2
-                and all(isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v) for v in pos)
+                and all(is_finite_number(v) for v in pos)
             ):
                 position = (float(pos[0]), float(pos[1]))
             else:

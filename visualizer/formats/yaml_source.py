@@ -15,7 +15,7 @@ import yaml
 
 from visualizer.problems import ModelError, Problem
 
-__all__ = ["MAX_FILE_BYTES", "LineDict", "read_yaml", "Checker"]
+__all__ = ["MAX_FILE_BYTES", "LineDict", "read_yaml", "Checker", "is_finite_number"]
 
 #: Larger files are refused before parsing (a real model is a few hundred kB).
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -64,7 +64,19 @@ def _construct_mapping(loader: _LineLoader, node, deep=False):
     return mapping
 
 
+def _construct_int(loader: _LineLoader, node):
+    """An integer, refused when no float could hold it (Python also refuses > 4300 digits)."""
+    try:
+        value = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:
+        value = None
+    if value is None or value.bit_length() > 1024:
+        raise yaml.constructor.ConstructorError(None, None, "this number is too large", node.start_mark)
+    return value
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def read_yaml(path: str | Path, what: str = "file") -> Any:
@@ -76,16 +88,17 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
         if size > MAX_FILE_BYTES:
             raise ModelError([Problem(name, None, "", f"the {what} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")])
         raw = path.read_bytes()
-    except OSError as exc:
-        raise ModelError([Problem(name, None, "", f"cannot read the {what}: {exc.strerror or exc}")]) from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the name
+        raise ModelError([Problem(name, None, "", f"cannot read the {what}: {getattr(exc, 'strerror', None) or exc}")]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ModelError([Problem(name, None, "", f"not a text file (invalid UTF-8 at byte {exc.start})")]) from None
     if not text.strip():
         raise ModelError([Problem(name, None, "", f"the {what} is empty")])
-    loader = _LineLoader(text)
+    loader = None
     try:
+        loader = _LineLoader(text)  # checks the characters, so it can fail too
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
@@ -97,7 +110,8 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
     except RecursionError:
         raise ModelError([Problem(name, None, "", "not valid YAML: nested too deeply")]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if data is None:
         raise ModelError([Problem(name, None, "", f"the {what} is empty")])
     dups = [Problem(name, line, "", f"key '{key}' appears twice in the same mapping") for line, key in loader.duplicate_keys]
@@ -171,7 +185,11 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.add(line, entry, f"'{name}' must be a number, found {_describe(value)}")
             return default
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # an integer beyond any float
+            self.add(line, entry, f"'{name}' must be a finite number, found a number too large to use")
+            return default
         if not math.isfinite(value):
             self.add(line, entry, f"'{name}' must be a finite number, found {value}")
             return default
@@ -205,6 +223,16 @@ class Checker:
         for item in ids:
             if item not in known:
                 self.add(line, entry, f"unknown {what} '{item}'" + (describe(item) if describe else ""))
+
+
+def is_finite_number(value) -> bool:
+    """A YAML number (not a bool) that fits a finite float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer beyond any float
+        return False
 
 
 def _describe(value) -> str:
