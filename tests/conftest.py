@@ -65,3 +65,33 @@ def write_model(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    """Build main windows whose settings live in the test's folder; each is closed after the test.
+
+    ``make_window(size=(w, h))`` shows the window at that size; ``size=None`` leaves it hidden.
+    """
+    from PySide6.QtCore import QSettings
+
+    from visualizer.formats import builtin_model_path, load_builtin_model
+    from visualizer.qt.main_window import MainWindow
+
+    made = []
+
+    def make(model=None, path=None, size=(1400, 900)):
+        if model is None:
+            model, path = load_builtin_model(), builtin_model_path()
+        window = MainWindow(model, path, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+        qtbot.addWidget(window)
+        made.append(window)
+        if size is not None:
+            window.resize(*size)
+            window.show()
+            qtbot.waitExposed(window)
+        return window
+
+    yield make
+    for window in made:
+        window.close()

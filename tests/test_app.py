@@ -13,20 +13,13 @@ from PySide6.QtCore import QPointF, QSettings, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QColor, QImage  # noqa: E402
 
 from conftest import shared_file  # noqa: E402
-from visualizer.formats import builtin_model_path, load_builtin_model, load_model  # noqa: E402
+from visualizer.formats import load_builtin_model, load_model  # noqa: E402
 from visualizer.qt.main_window import MainWindow  # noqa: E402
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(load_builtin_model(), builtin_model_path(), settings=settings)
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
+def window(make_window):
+    return make_window()
 
 
 def pixel_of_node(win: MainWindow, node_id: str) -> QColor:

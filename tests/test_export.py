@@ -10,23 +10,17 @@ import pytest
 pytest.importorskip("PySide6")
 
 from PIL import Image  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
 
-from visualizer.formats import builtin_model_path, load_builtin_model  # noqa: E402
 from visualizer.problems import UserError  # noqa: E402
 from visualizer.qt.export import export_image  # noqa: E402
-from visualizer.qt.main_window import MainWindow  # noqa: E402
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    win = MainWindow(load_builtin_model(), builtin_model_path(),
-                     settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
+def window(make_window):
+    win = make_window(size=None)
     win.session.set_intervention("weight_loss", 1.0)
     win.session.playhead.seek(0.9)
-    yield win
-    win.close()
+    return win
 
 
 def test_png_has_the_requested_size_and_dpi(window, tmp_path):

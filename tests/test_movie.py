@@ -9,22 +9,16 @@ pytest.importorskip("PySide6")
 
 import imageio.v2 as imageio  # noqa: E402
 from PIL import Image  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
 
-from visualizer.formats import builtin_model_path, load_builtin_model  # noqa: E402
-from visualizer.qt.main_window import MainWindow  # noqa: E402
 from visualizer.qt.movie import Cancelled, MovieMaker  # noqa: E402
 from visualizer.storyboard import builtin_storyboard_path  # noqa: E402
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    win = MainWindow(load_builtin_model(), builtin_model_path(),
-                     settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
+def window(make_window):
+    win = make_window(size=None)
     win.session.set_intervention("aerobic_exercise", 1.0)
-    yield win
-    win.close()
+    return win
 
 
 def test_mp4_of_the_animation_has_the_frames_and_size(window, tmp_path):

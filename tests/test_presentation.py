@@ -8,13 +8,11 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 
-from visualizer.formats import builtin_model_path, load_builtin_model  # noqa: E402
 from visualizer.problems import ModelError  # noqa: E402
 from visualizer.storyboard import StoryboardPlayer, load_storyboard  # noqa: E402
-from visualizer.qt.main_window import MainWindow  # noqa: E402
 
 STORY = textwrap.dedent(
     """\
@@ -102,15 +100,8 @@ def test_player_reveals_the_answer_before_moving_on(tmp_path):
 
 # -- the app -----------------------------------------------------------------------------
 @pytest.fixture
-def window(qtbot, tmp_path):
-    win = MainWindow(load_builtin_model(), builtin_model_path(),
-                     settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
+def window(make_window):
+    return make_window(size=(1200, 800))
 
 
 @pytest.fixture
