@@ -131,3 +131,40 @@ def test_simulate_writes_the_recovery_table(run_cli):
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "node,label,fraction,status" and any(line.startswith("tnf_alpha,TNF-α,") for line in lines)
+
+
+def _start_long_export(out, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "visualizer", "export-movie", "--out", str(out), "--size", "640x360",
+                             "--seconds", "60", "--fps", "30"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # wait until frames are being written
+        if any(p.name.endswith(".part.mp4") and p.stat().st_size > 0 for p in tmp_path.iterdir()):
+            return proc
+        time.sleep(0.1)
+    proc.kill()
+    pytest.fail("the export never started writing")
+
+
+@pytest.mark.parametrize("how", ["terminate", "kill"])
+def test_killing_a_long_export_keeps_the_old_file_and_leaves_no_temporary(tmp_path, how):
+    import signal
+
+    out = tmp_path / "movie.mp4"
+    out.write_bytes(b"the old movie")
+    proc = _start_long_export(out, tmp_path)
+    proc.send_signal(signal.SIGTERM if how == "terminate" else signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert out.read_bytes() == b"the old movie"
+    if how == "kill":
+        # nothing runs after SIGKILL: the orphan is recognised (its process is gone) at the next write
+        assert any(p.name.endswith(".part.mp4") for p in tmp_path.iterdir())
+        from visualizer.atomic import write_text_atomically
+
+        write_text_atomically(out, "the next export")
+        assert out.read_text() == "the next export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["movie.mp4"], "no stray temporary"

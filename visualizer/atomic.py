@@ -7,6 +7,7 @@ removed and any old file is left as it was.
 
 from __future__ import annotations
 
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -23,9 +24,11 @@ def write_atomically(path: str | Path, write: Callable[[Path], None]) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise UserError(f"{path}: the folder {folder} does not exist")
+    _remove_orphans(folder, path)
     try:
-        # the temporary keeps the real extension: some writers choose their format by it
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=folder)
+        # The temporary keeps the real extension (some writers choose their format by it) and the
+        # writer's process id, so one left by a killed process can be recognised and removed later.
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.{os.getpid()}.", suffix=f".part{path.suffix}", dir=folder)
     except OSError as exc:
         raise UserError(f"{path}: cannot write here ({exc.strerror or exc})") from None
     os.close(fd)
@@ -43,6 +46,24 @@ def write_atomically(path: str | Path, write: Callable[[Path], None]) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def _remove_orphans(folder: Path, path: Path) -> None:
+    """Delete temporaries for ``path`` left behind by processes that no longer run (killed mid-write)."""
+    for candidate in folder.glob(f".{glob.escape(path.stem)}.*.part{glob.escape(path.suffix)}"):
+        pid = candidate.name[len(path.stem) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            candidate.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, but belongs to someone else
+    return True
 
 
 def write_text_atomically(path: str | Path, text: str) -> Path:

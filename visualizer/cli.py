@@ -174,7 +174,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stop_on_terminate() -> None:
+    """Turn SIGTERM into a normal exit, so half-written files are removed on the way out."""
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        signal.signal(signal.SIGTERM, stop)
+    except (ValueError, OSError):  # not the main thread, or not supported here
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _stop_on_terminate()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
