@@ -269,7 +269,7 @@ def explain(network: Network, node: str, condition: Condition | None = None, cur
     for iv in model.interventions:
         now = float(cond.interventions.get(iv.id, 0.0))
         x = value if now == 1.0 else float(network.steady_state(cond.with_interventions({**cond.interventions, iv.id: 1.0}), y0=y)[i])
-        r = classify(healthy, disease, x) if refs is not None else None
+        r = classify(healthy, disease, x) if healthy is not None and disease is not None else None
         effects.append(InterventionEffect(iv.id, iv.label, now, x, x - value, r))
     effects.sort(key=lambda e: -direction * e.gain)  # stable: ties keep the model's order
 
@@ -367,6 +367,7 @@ def explanation_dict(e: Explanation) -> dict:
     """All fields as plain JSON types; reference and recovery fields only when the model has references."""
     out: dict = {"model": e.model_title, "node": e.node, "label": e.label, "condition": _condition_dict(e.condition), "value": _num(e.value)}
     if e.recovery is not None:
+        assert e.healthy is not None and e.disease is not None  # explain() sets them together with recovery
         out.update(healthy=_num(e.healthy), disease=_num(e.disease), recovery=_recovery_dict(e.recovery))
     out["better"] = "higher" if e.direction > 0 else "lower"
     out["paths"] = [list(p) for p in e.paths]
@@ -424,7 +425,7 @@ def _describe_condition(labels: dict[str, str], cond: Condition, scenario_label:
 def explanation_text(e: Explanation, model: Model) -> str:
     """A summary a lecturer could read aloud: value, paths, brakes and what helps most."""
     lab = e.labels or {n.id: n.label for n in model.nodes}
-    scen = {s.id: s.label for s in model.scenarios}
+    scen: dict[str | None, str] = {s.id: s.label for s in model.scenarios}
     ivl = {i.id: i.label for i in model.interventions}
     name = e.label
     lines = [f"{name} ({e.node}), {_describe_condition(lab, e.condition, scen.get(e.condition.scenario), ivl)}", ""]
@@ -466,7 +467,9 @@ def explanation_text(e: Explanation, model: Model) -> str:
 
     lines.append("")
     if e.interventions:
-        way = "towards healthy" if e.recovery is not None and abs(e.healthy - e.disease) >= MIN_DIFFERENCE else "upwards"
+        way = "upwards"
+        if e.recovery is not None and e.healthy is not None and e.disease is not None:
+            way = "towards healthy" if abs(e.healthy - e.disease) >= MIN_DIFFERENCE else "upwards"
         lines.append(f"Interventions ranked by how far they move {name} {way} (each at full intensity):")
         for rank, x in enumerate(e.interventions, 1):
             text = f"  {rank}. {x.label} {_signed(x.gain)} → {x.value:.2f}"

@@ -11,14 +11,14 @@ import glob
 import os
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from visualizer.problems import UserError
 
 __all__ = ["write_atomically", "write_text_atomically"]
 
 
-def write_atomically(path: str | Path, write: Callable[[Path], None]) -> Path:
+def write_atomically(path: str | Path, write: Callable[[Path], Any]) -> Path:
     """Call ``write(tmp_path)`` and move the result to ``path``; clear errors for unwritable places."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")

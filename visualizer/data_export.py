@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+from typing import Any
 
 from visualizer.experiment import Result
 
@@ -19,7 +20,7 @@ def _num(x: float) -> float | None:
 
 def result_dict(result: Result) -> dict:
     net, cond = result.network, result.condition
-    out = {
+    out: dict[str, Any] = {
         "model": net.model.title,
         "scenario": cond.scenario,
         "interventions": {k: float(v) for k, v in cond.interventions.items()},

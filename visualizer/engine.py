@@ -167,7 +167,10 @@ class Network:
         self.w = np.array([t.w for t in terms], float)
         self.n = np.array([t.n for t in terms], float)
         ec50 = np.array([t.ec50 for t in terms], float)
-        self.b, self.kn = hill_constants(self.n, ec50) if terms else (np.zeros(0), np.zeros(0))
+        b: np.ndarray
+        kn: np.ndarray
+        b, kn = hill_constants(self.n, ec50) if terms else (np.zeros(0), np.zeros(0))
+        self.b, self.kn = b, kn
         self.inhib = np.array([t.inhibits for t in terms], bool)
         self.strength = np.array([t.strength if t.inhibits else 0.0 for t in terms], float)
 

@@ -97,7 +97,7 @@ class Timeline:
     def ticks(self) -> list[tuple[float, str]]:
         """Positions and labels of round times, for slider and plot axes."""
         if self.unit == "min":
-            candidates = [1, 10, 60, 360, 1440, 10080, 4 * 10080, 12 * 10080, 26 * 10080, 52 * 10080]
+            candidates: list[float] = [1, 10, 60, 360, 1440, 10080, 4 * 10080, 12 * 10080, 26 * 10080, 52 * 10080]
         else:
             magnitude = 10 ** np.floor(np.log10(max(self.end, 1e-9)))
             candidates = [self.knee, *(m * magnitude / 10 ** k for k in range(3, -1, -1) for m in (1, 2, 5))]

@@ -135,10 +135,11 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
     groups: dict[str, tuple[str, ...]] = {}
     if "groups" in top:
         gmap = chk.mapping(top["groups"], top.line_of("groups"), "groups")
-        for name in gmap or {}:
-            items = chk.text_list(gmap, name, f"group {name}")
-            chk.check_ids(items, node_ids, gmap.line_of(name), f"group {name}", "node")
-            groups[str(name)] = tuple(i for i in items if i in node_ids)
+        if gmap is not None:
+            for name in gmap:
+                items = chk.text_list(gmap, name, f"group {name}")
+                chk.check_ids(items, node_ids, gmap.line_of(name), f"group {name}", "node")
+                groups[str(name)] = tuple(i for i in items if i in node_ids)
 
     def nodes(entry: LineDict, key: str, label: str) -> tuple[str, ...] | None:
         if key not in entry:
@@ -170,13 +171,15 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
         interventions: dict[str, float] = {}
         if "interventions" in entry:
             ivs = chk.mapping(entry["interventions"], entry.line_of("interventions"), label)
-            for name, value in (ivs or {}).items():
-                if name not in intervention_ids:
-                    chk.add(ivs.line_of(name), label, f"unknown intervention '{name}'; choose one of: {', '.join(sorted(intervention_ids))}")
-                    continue
-                number_value = chk.number_value(value, ivs.line_of(name), label, f"interventions.{name}", None, 0.0, 1.0)
-                if number_value is not None:
-                    interventions[str(name)] = number_value
+            if ivs is not None:
+                for name, value in ivs.items():
+                    if name not in intervention_ids:
+                        known = ", ".join(sorted(intervention_ids))
+                        chk.add(ivs.line_of(name), label, f"unknown intervention '{name}'; choose one of: {known}")
+                        continue
+                    number_value = chk.number_value(value, ivs.line_of(name), label, f"interventions.{name}", None, 0.0, 1.0)
+                    if number_value is not None:
+                        interventions[str(name)] = number_value
         knockouts = nodes(entry, "knockouts", label) or ()
         refs = chk.text_list(entry, "references", label)
         chk.check_ids(refs, ref_keys, entry.line_of("references"), label, "reference")

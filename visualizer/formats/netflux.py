@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from visualizer.atomic import write_atomically
 from visualizer.model import ACTIVATES, INHIBITS, NODE_KINDS, Input, Interaction, Model, Node
@@ -212,7 +213,7 @@ def _table(sheet, sheet_name: str, required, problem) -> list[tuple[int, dict]]:
     header: dict[str, int] | None = None
     rows: list[tuple[int, dict]] = []
     for row_number, row in enumerate(sheet.iter_rows(), start=1):
-        values = []
+        values: list[Any] = []
         for cell in row:
             if getattr(cell, "data_type", None) == "f":
                 problem(row_number, f"{sheet_name} sheet", f"cell {cell.coordinate} holds a formula; save the sheet with values only")
@@ -360,7 +361,7 @@ def save_netflux(model: Model, path: str | Path) -> Path:
             ", ".join(node.references) or None, notes or None,
         ))  # fmt: skip
 
-    reaction_rows = []
+    reaction_rows: list[tuple[str | None, str, str, float, float, float, str | None, str | None]] = []
     inputs = {i.node: i for i in model.inputs}
     # input rules first, as in the Netflux library: the inputs in their order, then basal-only nodes
     basal_only = [n.id for n in model.nodes if n.basal > 0 and n.id not in inputs]

@@ -374,7 +374,7 @@ def load_sbml_qual(path: str | Path) -> Model:
         raise ModelError([Problem(name, _line(sbml_model), "", "the 'qual' package could not be read from this file")])
 
     # species
-    species: dict[str, object] = {}
+    species: dict[str, libsbml.QualitativeSpecies] = {}
     order: list[str] = []
     for k in range(qual.getNumQualitativeSpecies()):
         qs = qual.getQualitativeSpecies(k)
@@ -395,7 +395,7 @@ def load_sbml_qual(path: str | Path) -> Model:
     known = set(species)
 
     # transitions → one DNF per output species
-    functions: dict[str, tuple[list, str, list[str]]] = {}  # species → (dnf, transition id, notes)
+    functions: dict[str, tuple[list, str, str]] = {}  # species → (dnf, transition id, notes)
     for k in range(qual.getNumTransitions()):
         tr = qual.getTransition(k)
         tid = tr.getId() or f"transition{k + 1}"

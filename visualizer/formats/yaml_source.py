@@ -32,7 +32,7 @@ class LineDict(dict):
 
 
 class _LineLoader(yaml.SafeLoader):
-    def __init__(self, stream):
+    def __init__(self, stream) -> None:
         super().__init__(stream)
         self.duplicate_keys: list[tuple[int, str]] = []
 

@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
         try:
             self.session.set_model(model)
         except UserError as exc:
-            QMessageBox.warning(self, "Cannot show this model", str(exc))
+            self.warn("Cannot show this model", str(exc))
             return False
         self.model_path = Path(path)
         self.settings.setValue("last_model", str(path))
@@ -314,7 +314,7 @@ class MainWindow(QMainWindow):
             export_image(self.scene, path, size, dpi=192 if size[0] > view.viewport().width() else 96, caption=view.caption,
                          heading=view.heading, progress=view.progress, camera=visible)
         except UserError as exc:
-            QMessageBox.warning(self, "Export failed", str(exc))
+            self.warn("Export failed", str(exc))
             return False
         self.status_label.setText(f"Exported {path.name}")
         return True
@@ -343,12 +343,12 @@ class MainWindow(QMainWindow):
         steady = session.network.steady_state(session.condition, y0=session.trajectory.values[-1])
         result = Result(session.network, session.condition, session.trajectory, steady, session.recovery())
         if kind == "recovery_csv" and result.recovery is None:
-            QMessageBox.warning(self, "Export failed", "This model names no healthy and disease references: no recovery table.")
+            self.warn("Export failed", "This model names no healthy and disease references: no recovery table.")
             return False
         try:
             write_text_atomically(path, getattr(data_export, kind)(result))
         except UserError as exc:
-            QMessageBox.warning(self, "Export failed", str(exc))
+            self.warn("Export failed", str(exc))
             return False
         self.status_label.setText(f"Exported {path.name}")
         return True
@@ -397,7 +397,7 @@ class MainWindow(QMainWindow):
             self.status_label.setText("Movie export cancelled; no file was written")
             return False
         except UserError as exc:
-            QMessageBox.warning(self, "Export failed", str(exc))
+            self.warn("Export failed", str(exc))
             return False
         finally:
             dialog.close()
@@ -425,6 +425,13 @@ class MainWindow(QMainWindow):
     def reload(self) -> None:
         if self.model_path is not None:
             self.open_model(self.model_path)
+
+    def warn(self, title: str, text: str) -> QMessageBox:
+        """A warning that does not block the window (nor a test, nor a running animation)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box.open()
+        self.warning_dialog = box
+        return box
 
     def show_problems(self, path: Path, problems) -> None:
         box = QMessageBox(self)
