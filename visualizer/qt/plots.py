@@ -17,6 +17,15 @@ PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#0
 _DASHES = [None, [6, 3], [2, 3], [8, 3, 2, 3]]
 
 
+def _clear(plot, items) -> None:
+    """Take the given items and every legend entry off a plot, before drawing it afresh."""
+    for item in items:
+        plot.removeItem(item)
+    legend = plot.plotItem.legend
+    if legend is not None:
+        legend.clear()
+
+
 def _series_pen(k: int):
     """The k-th node's pen: its own colour and its own dash, so curves differ without colour too."""
     pen = pg.mkPen(PALETTE[k % len(PALETTE)], width=2.5)
@@ -142,12 +151,8 @@ class PlotPanel(QTabWidget):
             self._redraw_dose()
             return
         plot = self.time_plot
-        for curve in self.curves.values():
-            plot.removeItem(curve)
+        _clear(plot, list(self.curves.values()))
         self.curves.clear()
-        legend = plot.plotItem.legend
-        if legend is not None:
-            legend.clear()
         session = self.session
         x = session.timeline.positions
         for k, nid in enumerate(self.selected):
@@ -167,12 +172,8 @@ class PlotPanel(QTabWidget):
         name = self.dose_choice.currentData()
         base = session.condition.with_interventions({k: v for k, v in session.condition.interventions.items() if k != name})
         result = dose_response(session.network, name, self.selected, base)
-        for curve in self.dose_curves:
-            self.dose_plot.removeItem(curve)
+        _clear(self.dose_plot, self.dose_curves)
         self.dose_curves.clear()
-        legend = self.dose_plot.plotItem.legend
-        if legend is not None:
-            legend.clear()
         for k, nid in enumerate(self.selected):
             self.dose_curves.append(self.dose_plot.plot(result.intensities, result.of(nid), pen=_series_pen(k), symbol="o", symbolSize=5,
                                                         symbolBrush=PALETTE[k % len(PALETTE)], name=session.model.node(nid).label))
@@ -192,12 +193,9 @@ class PlotPanel(QTabWidget):
 
     def _redraw_bars(self) -> None:
         plot = self.bar_plot
-        for bar in self.bars:
-            plot.removeItem(bar)
+        _clear(plot, self.bars)
         self.bars.clear()
         legend = plot.plotItem.legend
-        if legend is not None:
-            legend.clear()
         session = self.session
         if not self.selected:
             return
