@@ -42,8 +42,8 @@ label.show()
 app.exec()
 """
 
-APP = _EXIT_ON_FIRST_PAINT + """
-from visualizer.qt.app import application, make_window
+# The app's module comes first, as when `visualizer` starts (PySide6 slows every later import).
+APP = "from visualizer.qt.app import application, make_window\n" + _EXIT_ON_FIRST_PAINT + """
 app = application()
 window = make_window()
 quit_filter = Quit()

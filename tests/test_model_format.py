@@ -208,3 +208,16 @@ def test_missing_and_unsupported_files(tmp_path):
     other.write_text("x")
     with pytest.raises(ModelError, match="unsupported file type '.txt'"):
         load_model(other)
+
+
+@pytest.mark.parametrize("depth", [300, 300_000])
+def test_deeply_nested_files_give_a_message_not_a_crash(write_model, depth):
+    # Shallow files go through libyaml (fast); deep ones through the pure-Python loader,
+    # because libyaml recurses on the C stack and would take the process down.
+    msgs = problems_of(write_model, "nodes: " + "[" * depth + "]" * depth + "\n")
+    assert msgs and all("test" in m or "model" in m or ":" in m for m in msgs), msgs
+
+
+def test_a_single_alias_is_refused_with_its_line(write_model):
+    msgs = problems_of(write_model, "metadata: &m {title: x}\nnodes: []\nother: *m\n")
+    assert any("aliases" in m and ":3:" in m for m in msgs), msgs

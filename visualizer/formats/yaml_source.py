@@ -39,10 +39,49 @@ class _LineLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in these files", event.start_mark
-            )
+            raise yaml.composer.ComposerError(None, None, _NO_ALIASES, event.start_mark)
         return super().compose_node(parent, index)
+
+
+_NO_ALIASES = "aliases (*name) are not allowed in these files"
+
+#: libyaml recurses on the C stack, so it only gets files that cannot nest deeply: every level of
+#: nesting needs one of these indicator characters, and libyaml is safe far beyond this count.
+_C_SAFE_INDICATORS = 20_000
+
+
+def _compose_fast(text: str):
+    """Compose with libyaml (about ten times faster) when it is installed and the text is safe for it.
+
+    Returns None when the pure-Python loader must be used instead. Aliases are refused here too:
+    libyaml shares the anchored node, so an alias shows up as a node seen twice.
+    """
+    c_loader = getattr(yaml, "CSafeLoader", None)
+    if c_loader is None or sum(text.count(c) for c in "[{-:?") > _C_SAFE_INDICATORS:
+        return None
+    parser = c_loader(text)
+    try:
+        root = parser.get_single_node()
+    finally:
+        parser.dispose()
+    # Walk in document order so the second sighting is the alias; it carries the anchor's marks,
+    # so the alias is located by its key (or the item before it).
+    seen: set[int] = set()
+    stack = [(root, root.start_mark)] if root is not None else []
+    while stack:
+        node, where = stack.pop()
+        if id(node) in seen:
+            raise yaml.composer.ComposerError(None, None, _NO_ALIASES, where)
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            children = [item for key, value in node.value for item in ((key, key.start_mark), (value, key.start_mark))]
+        elif isinstance(node, yaml.SequenceNode):
+            marks = [node.start_mark] + [item.end_mark for item in node.value[:-1]]
+            children = list(zip(node.value, marks))
+        else:
+            continue
+        stack += reversed(children)
+    return root
 
 
 def _construct_mapping(loader: _LineLoader, node, deep=False):
@@ -99,7 +138,8 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
     loader = None
     try:
         loader = _LineLoader(text)  # checks the characters, so it can fail too
-        data = loader.get_single_data()
+        root = _compose_fast(text)
+        data = loader.get_single_data() if root is None else loader.construct_document(root)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None

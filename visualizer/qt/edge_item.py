@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
@@ -21,20 +21,37 @@ SAMPLES = 64
 PARTICLE_LEVELS = 8
 
 
-def _segment_hits(line: QLineF, rect: QRectF) -> bool:
-    if rect.contains(line.p1()) or rect.contains(line.p2()):
-        return True
-    edges = [QLineF(rect.topLeft(), rect.topRight()), QLineF(rect.topRight(), rect.bottomRight()),
-             QLineF(rect.bottomRight(), rect.bottomLeft()), QLineF(rect.bottomLeft(), rect.topLeft())]
-    return any(line.intersects(e)[0] == QLineF.IntersectionType.BoundedIntersection for e in edges)
+def _segment_hits(ax: float, ay: float, bx: float, by: float, box: tuple[float, float, float, float]) -> bool:
+    """Does the segment a→b touch the box (x0, y0, x1, y1)? Liang–Barsky clipping, in plain floats
+    because routing tests thousands of segment–box pairs while the window is being built."""
+    dx, dy = bx - ax, by - ay
+    lo, hi = 0.0, 1.0
+    for p, q in ((-dx, ax - box[0]), (dx, box[2] - ax), (-dy, ay - box[1]), (dy, box[3] - ay)):
+        if p == 0.0:
+            if q < 0.0:
+                return False
+        else:
+            r = q / p
+            if p < 0.0:
+                lo = max(lo, r)
+            else:
+                hi = min(hi, r)
+            if lo > hi:
+                return False
+    return True
 
 
-def _path_hits(path: QPainterPath, obstacles: list[QRectF]) -> int:
-    poly = path.toFillPolygon() if path.elementCount() > 2 else None
-    points = [path.pointAtPercent(i / 24) for i in range(25)] if poly is not None else [path.pointAtPercent(0), path.pointAtPercent(1)]
+def _path_hits(path: QPainterPath, boxes: list[tuple[float, float, float, float]]) -> int:
+    """How many boxes the path passes through (a curve is followed as 24 straight pieces)."""
+    steps = 24 if path.elementCount() > 2 else 1
+    points = [path.pointAtPercent(i / steps) for i in range(steps + 1)]
+    xs, ys = [pt.x() for pt in points], [pt.y() for pt in points]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
     hits = 0
-    for rect in obstacles:
-        if any(_segment_hits(QLineF(a, b), rect) for a, b in zip(points, points[1:])):
+    for box in boxes:
+        if box[2] < x0 or box[0] > x1 or box[3] < y0 or box[1] > y1:
+            continue
+        if any(_segment_hits(xs[i], ys[i], xs[i + 1], ys[i + 1], box) for i in range(steps)):
             hits += 1
     return hits
 
@@ -43,17 +60,19 @@ def route(start: QPointF, end: QPointF, obstacles: list[QRectF]) -> QPainterPath
     """A straight path, or the gentlest curve that goes round the obstacles (node rectangles)."""
     straight = QPainterPath(start)
     straight.lineTo(end)
-    if not obstacles or _path_hits(straight, obstacles) == 0:
+    boxes = [(r.left(), r.top(), r.right(), r.bottom()) for r in obstacles]
+    best_hits = _path_hits(straight, boxes) if boxes else 0
+    if best_hits == 0:
         return straight
     mid = (start + end) / 2
     dx, dy = end.x() - start.x(), end.y() - start.y()
     length = math.hypot(dx, dy) or 1.0
     nx_, ny_ = -dy / length, dx / length
-    best, best_hits = straight, _path_hits(straight, obstacles)
+    best = straight
     for offset in (50, -50, 100, -100, 160, -160, 240, -240):
         path = QPainterPath(start)
         path.quadTo(QPointF(mid.x() + nx_ * offset, mid.y() + ny_ * offset), end)
-        hits = _path_hits(path, obstacles)
+        hits = _path_hits(path, boxes)
         if hits == 0:
             return path
         if hits < best_hits:
