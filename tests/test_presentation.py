@@ -277,3 +277,31 @@ def test_c_switches_the_hall_to_high_contrast_and_back(window, hall, qtbot):
     assert mean_lightness(hall) < before - 100, "the hall turns dark"
     qtbot.keyClick(hall, Qt.Key.Key_C)
     assert window.theme.name == "light"
+
+
+def test_a_camera_glide_ends_on_the_same_sharp_picture_as_a_cut(window, hall):
+    # During a glide the view draws scaled item pictures without smoothing (to hold 60 Hz);
+    # once it lands, the picture must be exactly the one a direct cut gives.
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QGraphicsItem
+
+    view, scene = hall.view, window.scene
+    window.animator.stop()
+    window.session.playhead.set_playing(False)
+    rect = scene.nodes_rect(["irs1", "akt"])
+    view.frame(rect, 0.0)
+    cut = view.grab().toImage()
+    view.fit()
+    view.frame(rect, 0.5)
+    view.tick(1 / 60)
+    view.tick(1 / 60)
+    assert not view.renderHints() & QPainter.RenderHint.Antialiasing, "mid-glide frames skip smoothing"
+    node = scene.node_items["irs1"]
+    assert node.cacheMode() == QGraphicsItem.CacheMode.ItemCoordinateCache
+    middle = view.grab().toImage()
+    assert middle != cut, "the camera is on its way"
+    for _ in range(40):
+        view.tick(1 / 60)
+    assert view.renderHints() & QPainter.RenderHint.Antialiasing
+    assert node.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
+    assert view.grab().toImage() == cut

@@ -49,6 +49,7 @@ class MovieMaker:
         self.fps = fps
         self.progress = progress or (lambda done, total: True)
         self.view = PathwayView(self.scene)
+        self.view.fast_glides = False  # every movie frame at full quality
         self.view.resize(*self.size)
         self.view.viewport().resize(*self.size)
         self.view.text_scale = max(1.0, min(self.size[1] / 760.0, 2.5))
