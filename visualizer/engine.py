@@ -337,19 +337,18 @@ class Network:
     def steady_state(self, cond: Condition, y0: np.ndarray | None = None) -> np.ndarray:
         """Integrate from ``y0`` until every node is within :data:`STEADY_TOL` of its target value.
 
-        Small networks use implicit Euler steps whose size doubles while the
-        residual falls (pseudo-transient continuation): it follows the dynamics
-        early on and becomes Newton's method near the steady state, so it needs
-        neither scipy nor many steps. Large networks, or a run that does not
-        converge, integrate with BDF (sparse Jacobian) in growing spans instead,
-        up to :data:`STEADY_HORIZON` slowest time constants.
+        Implicit Euler steps whose size grows while the residual falls
+        (pseudo-transient continuation): it follows the dynamics early on and
+        becomes Newton's method near the steady state, so it needs few steps
+        (and no scipy for small networks, whose Jacobian is dense; large ones use
+        a sparse one). A run that does not converge integrates with BDF in
+        growing spans instead, up to :data:`STEADY_HORIZON` slowest time constants.
         """
         drive, ymax = self.resolve(cond)
         y = (self.y0 if y0 is None else np.asarray(y0, float)).copy()
-        if self.size <= IMPLICIT_MAX_NODES:
-            found = self._implicit_steady_state(y, drive, ymax)
-            if found is not None:
-                return found
+        found = self._implicit_steady_state(y, drive, ymax)
+        if found is not None:
+            return found
         from scipy.integrate import solve_ivp
 
         rhs = self._rhs(drive, ymax)
@@ -382,12 +381,31 @@ class Network:
     def _implicit_steady_state(self, y: np.ndarray, drive: np.ndarray, ymax: np.ndarray) -> np.ndarray | None:
         target = self._target_function(drive)
         tau = self.tau
-        n = self.size
-        eye = np.eye(n)
         step = FD_STEP
 
         def residual(state):  # τ·dY/dt
             return target(state) * ymax - state
+
+        if self.size <= IMPLICIT_MAX_NODES:  # dense: every node nudged in one batched call
+            nudges = step * np.eye(self.size)
+
+            def solve(y, r, dt):
+                jac = (residual(y + nudges) - r) / step  # row k: d residual / d y_k
+                return np.linalg.solve(np.diag(tau / dt) - jac.T, r)
+        else:  # sparse: nodes that share no target are nudged together (a few dozen calls for any size)
+            from scipy.sparse import csc_matrix, diags
+            from scipy.sparse.linalg import spsolve
+
+            groups, rows, cols = self._column_groups()
+            nudges = step * (groups[None, :] == np.arange(groups.max(initial=-1) + 1)[:, None])
+
+            def solve(y, r, dt):
+                values = (residual(y + nudges)[groups[cols], rows] - r[rows]) / step
+                jac = csc_matrix((values, (rows, cols)), shape=(self.size, self.size))
+                delta = spsolve((diags(tau / dt) - jac).tocsc(), r)
+                if not np.all(np.isfinite(delta)):
+                    raise np.linalg.LinAlgError("singular")
+                return delta
 
         r = residual(y)
         norm = np.abs(r).max(initial=0.0)
@@ -395,9 +413,8 @@ class Network:
         for _ in range(400):
             if norm < STEADY_TOL:
                 return y
-            jac = ((target(y + step * eye) * ymax - (y + step * eye)) - r) / step  # row k: d residual / d y_k
             try:
-                delta = np.linalg.solve(np.diag(tau / dt) - jac.T, r)
+                delta = solve(y, r, dt)
             except np.linalg.LinAlgError:
                 dt /= 4.0
                 continue
@@ -412,6 +429,30 @@ class Network:
             else:
                 dt /= 4.0
         return None
+
+    def _column_groups(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Group nodes so that no node's rate depends on two of one group (greedy colouring).
+
+        Returns each node's group and the sparsity pattern's (row, column) pairs. One nudged
+        state per group then gives every Jacobian entry by finite differences.
+        """
+        if getattr(self, "_groups", None) is None:
+            pattern = self.sparsity().tocsc()
+            groups = np.full(self.size, -1)
+            taken: list[set[int]] = []  # rows already touched by each group
+            for col in range(self.size):
+                col_rows = pattern.indices[pattern.indptr[col]:pattern.indptr[col + 1]].tolist()
+                for g, rows_used in enumerate(taken):
+                    if rows_used.isdisjoint(col_rows):
+                        break
+                else:
+                    g = len(taken)
+                    taken.append(set())
+                taken[g].update(col_rows)
+                groups[col] = g
+            coo = pattern.tocoo()
+            self._groups = (groups, coo.row.astype(np.intp), coo.col.astype(np.intp))
+        return self._groups
 
     def reference_states(self) -> tuple[np.ndarray, np.ndarray] | None:
         """Steady states of the healthy and disease reference scenarios (computed once)."""

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF, QStaticText
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from visualizer.model import Node
+from visualizer.qt.edge_item import on_screen
 from visualizer.qt.theme import BADGES, THEMES, Theme, activity_color, text_color_on
 
 __all__ = ["NodeItem", "glyph_path", "NODE_HEIGHT", "MIN_NODE_WIDTH"]
@@ -78,6 +81,8 @@ class NodeItem(QGraphicsItem):
         self.detail = True
         self.override: QColor | None = None
         """A fill that replaces the activity colour (difference mode)."""
+        self.layer: NodeLayer | None = None
+        """Set in large models: the layer draws this node (see :class:`NodeLayer`)."""
         metrics = QFontMetricsF(self._font)
         lines = self._wrap(node.label, metrics)
         self._text = QStaticText("\n".join(lines) if len(lines) == 1 else "<br>".join(lines))
@@ -119,12 +124,12 @@ class NodeItem(QGraphicsItem):
         old = self.fraction
         self.fraction = fraction
         if round(old * 255) != round(fraction * 255):
-            self.update()
+            self._look_changed()
 
     def set_status(self, status: str | None) -> None:
         if status != self.status:
             self.status = status
-            self.update()
+            self._look_changed()
 
     _UNSET = object()
 
@@ -133,10 +138,21 @@ class NodeItem(QGraphicsItem):
                             ("detail", detail), ("theme", theme)):
             if value is not None and getattr(self, name) != value:
                 setattr(self, name, value)
-                self.update()
+                self._look_changed()
         if override is not NodeItem._UNSET and override != self.override:
             self.override = override
+            self._look_changed()
+
+    def _look_changed(self) -> None:
+        if self.layer is not None:
+            self.layer.node_changed()
+        else:
             self.update()
+
+    def itemChange(self, change, value):
+        if self.layer is not None and change in _LAYER_CHANGES:
+            self.layer.node_changed()
+        return super().itemChange(change, value)
 
     @property
     def color(self) -> QColor:
@@ -229,3 +245,80 @@ class NodeItem(QGraphicsItem):
         else:
             t = min(hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf)
         return QPointF(center.x() + dx * t, center.y() + dy * t)
+
+
+_LAYER_CHANGES = (QGraphicsItem.GraphicsItemChange.ItemOpacityHasChanged, QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged,
+                  QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged)
+
+#: Below this level of detail a large model's nodes are plain coloured blocks.
+OVERVIEW_LOD = 0.3
+
+
+class NodeLayer(QGraphicsItem):
+    """Draws every node of a large model from one item.
+
+    Ten thousand items that paint themselves cost Qt a call into Python per item per frame.
+    Here the overview is one batched call per colour, and zoomed in only the nodes on screen
+    are drawn in detail. The node items stay in the scene, without contents of their own,
+    for clicks, selection, tooltips and search.
+    """
+
+    def __init__(self, items: list[NodeItem], bounds: QRectF):
+        super().__init__()
+        self.items = items
+        self._bounds = QRectF(bounds)
+        rects = [item.mapRectToScene(item.boundingRect()) for item in items]
+        self._boxes = np.array([(r.left(), r.top(), r.right(), r.bottom()) for r in rects], float).reshape(-1, 4)
+        self._blocks = [item.mapRectToScene(item.rect) for item in items]
+        self._groups: dict[int, list[QRectF]] | None = None
+        for item in items:
+            item.layer = self
+            item.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, True)
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        self.setZValue(10)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+
+    def node_changed(self) -> None:
+        self._groups = None
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def _colour_groups(self) -> dict[int, list[QRectF]]:
+        """Visible nodes' blocks by fill colour (opacity folded in), rebuilt only after a change."""
+        if self._groups is None:
+            groups: dict[int, list[QRectF]] = {}
+            for item, block in zip(self.items, self._blocks):
+                if not item.isVisible() or item.opacity() <= 0.0:
+                    continue
+                color = item.color
+                if item.opacity() < 1.0:
+                    color.setAlphaF(color.alphaF() * item.opacity())
+                groups.setdefault(color.rgba(), []).append(block)
+            self._groups = groups
+        return self._groups
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < OVERVIEW_LOD:
+            painter.setPen(Qt.PenStyle.NoPen)
+            for rgba, blocks in self._colour_groups().items():
+                painter.setBrush(QColor.fromRgba(rgba))
+                painter.drawRects(blocks)
+            outline = QPen(QColor("#E69F00"), 0)  # selected and highlighted nodes stay findable far out
+            painter.setPen(outline)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for item, block in zip(self.items, self._blocks):
+                if (item.highlighted or item.isSelected()) and item.isVisible():
+                    painter.drawRect(block)
+            return
+        for i in on_screen(self._boxes, option.exposedRect):
+            item = self.items[i]
+            if not item.isVisible() or item.opacity() <= 0.0:
+                continue
+            painter.save()
+            painter.translate(item.pos())
+            painter.setOpacity(item.opacity())
+            item.paint(painter, option, widget)
+            painter.restore()

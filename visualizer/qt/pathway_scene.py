@@ -18,7 +18,7 @@ from visualizer.layout import with_layout
 from visualizer.session import Session
 from visualizer.qt.edge_item import JUNCTION_RADIUS, EdgeItem, EdgeLayer, JunctionItem, ParticleLayer, route
 from visualizer.qt.intervention_item import InterventionItem
-from visualizer.qt.node_item import NodeItem
+from visualizer.qt.node_item import NodeItem, NodeLayer
 from visualizer.qt.regions import paint_regions
 from visualizer.qt.theme import THEMES, Theme
 from visualizer.qt.vesicle_item import VesicleItem
@@ -83,11 +83,12 @@ class PathwayScene(QGraphicsScene):
         self.regions = model.regions
         for node in model.nodes:
             item = NodeItem(node, self.theme)
-            item.set_flags(detail=not self.large)
-            if self.large:  # thousands of tiny cached pictures cost more than drawing blocks
-                item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
             self.addItem(item)
             self.node_items[node.id] = item
+        self.node_layer = None
+        if self.large:  # one item draws them all (see NodeLayer)
+            self.node_layer = NodeLayer(list(self.node_items.values()), self.itemsBoundingRect())
+            self.addItem(self.node_layer)
         self._build_edges(model)
         index = self.session.network.index
         keys = list(self.edges_by_interaction)
@@ -96,9 +97,11 @@ class PathwayScene(QGraphicsScene):
         self._edge_sources = np.array([index[k[0]] for k in keys], dtype=np.intp)
         self._edge_weights = np.array([weights[k] for k in keys], float)
         self._node_list = [self.node_items[nid] for nid in self.session.network.node_ids]
-        self.edge_layer = EdgeLayer(self.edge_items, self.itemsBoundingRect())
+        # A large model's edges and junctions are drawn by the layer, not kept as scene items.
+        bounds = self.itemsBoundingRect().adjusted(-60, -60, 60, 60)
+        self.edge_layer = EdgeLayer(self.edge_items, bounds, list(self.junctions.values()) if self.large else None)
         self.addItem(self.edge_layer)
-        self.particles = ParticleLayer(self.edge_items, self.itemsBoundingRect())
+        self.particles = ParticleLayer(self.edge_items, bounds, self.edge_layer.boxes if self.large else None)
         self.addItem(self.particles)
         self._build_vesicles(model)
         refs = self.session.references
@@ -142,13 +145,13 @@ class PathwayScene(QGraphicsScene):
             edge_point = tgt.boundary_point(mean)
             junction_pos = edge_point + direction / length * 30.0
             junction = JunctionItem(junction_pos, self.theme)
-            self.addItem(junction)
+            self._add_drawn(junction)
             self.junctions[(target, group)] = junction
             for m in members:
                 self._add_edge(m.source, junction, junction_pos, m, obstacles if check else {}, into_node=False)
             path_start = junction_pos + (edge_point - junction_pos) * (JUNCTION_RADIUS / 30.0)
             out = EdgeItem(route(path_start, edge_point, []), False, self.theme, tooltip=f"AND group into {tgt.node.label}")
-            self.addItem(out)
+            self._add_drawn(out)
             self.edge_items.append(out)
             self.group_edges[(target, group)] = out
 
@@ -167,9 +170,14 @@ class PathwayScene(QGraphicsScene):
         if it.mechanism:
             tip += f"<br>{it.mechanism}"
         edge = EdgeItem(path, it.inhibits, self.theme, head=into_node, tooltip=tip)
-        self.addItem(edge)
+        self._add_drawn(edge)
         self.edge_items.append(edge)
         self.edges_by_interaction[it.key] = edge
+
+    def _add_drawn(self, item: QGraphicsItem) -> None:
+        """Edges and junctions are scene items, except in large models, where the edge layer draws them."""
+        if not self.large:
+            self.addItem(item)
 
     def _build_vesicles(self, model) -> None:
         target = self.node_items.get("glut4_translocation")
@@ -259,7 +267,7 @@ class PathwayScene(QGraphicsScene):
             self._show(self.junctions[gkey], shown_groups.get(gkey, False), fade)
         if self.vesicles is not None:
             self._show(self.vesicles, "glut4_translocation" in visible, fade)
-        self.edge_layer.update()
+        self.edge_layer.edge_changed()
 
     def _show(self, item, shown: bool, fade: bool) -> None:
         if shown and not item.isVisible():
@@ -291,7 +299,7 @@ class PathwayScene(QGraphicsScene):
     def tick(self, seconds: float) -> None:
         """Advance the fades, the flow dots, the inhibitor pulses and the GLUT4 vesicles."""
         if self._fading:
-            self.edge_layer.update()
+            self.edge_layer.edge_changed()
         for item in list(self._fading):
             opacity = min(1.0, self._fading[item] + seconds / FADE_SECONDS)
             item.setOpacity(opacity)
@@ -299,11 +307,11 @@ class PathwayScene(QGraphicsScene):
                 del self._fading[item]
             else:
                 self._fading[item] = opacity
-        if self.large:  # no flow dots or pulses at this size
-            return
-        for edge in self.edge_items:
+        # A large model moves only the dots on screen (none when zoomed far out).
+        for edge in self.particles.drawn if self.large else self.edge_items:
             edge.advance_phase(seconds)
-        self.particles.update()
+        if not self.large or self.particles.drawn:
+            self.particles.update()
         if self.vesicles is not None and self.vesicles.level > 0.01:
             self.vesicles.advance_phase(seconds)
 
@@ -311,13 +319,12 @@ class PathwayScene(QGraphicsScene):
         self.theme = theme
         self.setBackgroundBrush(QColor(theme.background))
         self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
-        self.edge_layer.update()
-        for item in self.items():
-            if isinstance(item, (NodeItem, EdgeItem)):
-                item.set_flags(theme=theme)
-            elif isinstance(item, JunctionItem):
-                item.theme = theme
-                item.update()
+        for item in [*self.node_items.values(), *self.edge_items]:
+            item.set_flags(theme=theme)
+        for junction in self.junctions.values():
+            junction.theme = theme
+            junction.update()
+        self.edge_layer.edge_changed()
 
     def set_ghost(self, on: bool) -> None:
         self.show_ghost = on
