@@ -20,10 +20,6 @@ from visualizer.engine import Network  # noqa: E402
 from visualizer.formats import load_builtin_model  # noqa: E402
 
 
-
-
-
-
 def main() -> None:
     reps = repeats(__doc__)
     model = load_builtin_model()
@@ -40,17 +36,30 @@ def main() -> None:
         per_node[node] = median_time(run, reps)
     slowest = max(per_node, key=per_node.get)
     out = [
-        figure("explain, median over all nodes of the built-in model", statistics.median(per_node.values()), 0.200,
-               nodes=len(per_node)),
+        figure(
+            "explain, median over all nodes of the built-in model",
+            statistics.median(per_node.values()),
+            0.200,
+            nodes=len(per_node),
+        ),
         figure("explain, slowest node of the built-in model", per_node[slowest], 0.200, node=slowest),
     ]
 
     cond = warm.condition("insulin_resistant")
-    sweeps = {iv.id: median_time(lambda iv=iv: dose_response(warm, iv.id, ["glucose_uptake"], cond, points=21), reps)
-              for iv in model.interventions}
+    sweeps = {
+        iv.id: median_time(lambda iv=iv: dose_response(warm, iv.id, ["glucose_uptake"], cond, points=21), reps)
+        for iv in model.interventions
+    }
     worst = max(sweeps, key=sweeps.get)
-    out.append(figure("dose-response, 21 intensities, glucose uptake (slowest intervention)", sweeps[worst], 1.0,
-                      intervention=worst, all_interventions={k: round(v, 5) for k, v in sweeps.items()}))
+    out.append(
+        figure(
+            "dose-response, 21 intensities, glucose uptake (slowest intervention)",
+            sweeps[worst],
+            1.0,
+            intervention=worst,
+            all_interventions={k: round(v, 5) for k, v in sweeps.items()},
+        )
+    )
 
     report("analysis", out)
 

@@ -31,7 +31,9 @@ class Quit(QObject):
         return False
 """
 
-BARE = _EXIT_ON_FIRST_PAINT + """
+BARE = (
+    _EXIT_ON_FIRST_PAINT
+    + """
 from PySide6.QtWidgets import QApplication, QLabel
 app = QApplication(sys.argv[:1])
 label = QLabel("Insulin Pathway Visualizer")
@@ -41,9 +43,13 @@ label.resize(1600, 1000)
 label.show()
 app.exec()
 """
+)
 
 # The app's module comes first, as when `visualizer` starts (PySide6 slows every later import).
-APP = "from visualizer.qt.app import application, make_window\n" + _EXIT_ON_FIRST_PAINT + """
+APP = (
+    "from visualizer.qt.app import application, make_window\n"
+    + _EXIT_ON_FIRST_PAINT
+    + """
 app = application()
 window = make_window()
 quit_filter = Quit()
@@ -52,6 +58,7 @@ window.resize(1600, 1000)
 window.show()
 app.exec()
 """
+)
 
 
 def wall(code: str, repeats: int) -> float:
@@ -63,16 +70,22 @@ def wall(code: str, repeats: int) -> float:
     return statistics.median(times)
 
 
-
-
 def main() -> None:
     reps = repeats(__doc__)
     out = []
 
     bare = wall(BARE, reps)
     start = wall(APP, reps)
-    out.append(figure("start to first painted frame of the full diagram", start, 0.6, bare_window=round(bare, 4),
-                      ratio_to_bare=round(start / bare, 2), ratio_target=4.0))
+    out.append(
+        figure(
+            "start to first painted frame of the full diagram",
+            start,
+            0.6,
+            bare_window=round(bare, 4),
+            ratio_to_bare=round(start / bare, 2),
+            ratio_target=4.0,
+        )
+    )
 
     from PySide6.QtCore import QSettings
 
@@ -102,8 +115,14 @@ def main() -> None:
         window.animator.step(1 / 60)
         view.viewport().repaint()
         frames.append(time.perf_counter() - t0)
-    out.append(figure("one animation frame at 1920x1080 (update + paint)", statistics.median(frames), 0.004,
-                      p95=round(sorted(frames)[int(0.95 * len(frames))], 5)))
+    out.append(
+        figure(
+            "one animation frame at 1920x1080 (update + paint)",
+            statistics.median(frames),
+            0.004,
+            p95=round(sorted(frames)[int(0.95 * len(frames))], 5),
+        )
+    )
 
     toggles = []
     for k in range(6 if reps == 3 else 12):
@@ -132,10 +151,16 @@ def main() -> None:
             step_frames.append(time.perf_counter() - t0)
     # The target is every frame within 16 ms; the gated figure is the 95th percentile because a single
     # worst frame on a shared machine is noise. The worst frame is reported beside it.
-    out.append(figure("lecture step change, camera glide included: 95th-percentile frame",
-                      sorted(step_frames)[int(0.95 * len(step_frames))], 0.016,
-                      worst_frame=round(max(step_frames), 5), frame_median=round(statistics.median(step_frames), 5),
-                      worst_first_frame_of_a_change=round(max(step_frames[::51]), 5)))
+    out.append(
+        figure(
+            "lecture step change, camera glide included: 95th-percentile frame",
+            sorted(step_frames)[int(0.95 * len(step_frames))],
+            0.016,
+            worst_frame=round(max(step_frames), 5),
+            frame_median=round(statistics.median(step_frames), 5),
+            worst_first_frame_of_a_change=round(max(step_frames[::51]), 5),
+        )
+    )
     hall.close()
 
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -19,10 +19,6 @@ from visualizer.formats import load_builtin_model, load_model  # noqa: E402
 from visualizer.synthetic import random_network  # noqa: E402
 
 
-
-
-
-
 def main() -> None:
     reps = repeats(__doc__)
     out = []
@@ -48,7 +44,9 @@ def main() -> None:
         tight = odeint(ryall._rhs(drive, ymax), ryall.y0, times, rtol=1e-11, atol=1e-13, mxstep=100000)
         err = float(np.abs(ryall.simulate(rc, times).values - tight).max())
         t = median_time(lambda: ryall.simulate(rc, times), reps * 3)
-        out.append(figure("Ryall2012 (106 species), all inputs 0.7, t = 0..40", t, 0.015, max_abs_error_vs_tight=err, error_target=1e-4))
+        out.append(
+            figure("Ryall2012 (106 species), all inputs 0.7, t = 0..40", t, 0.015, max_abs_error_vs_tight=err, error_target=1e-4)
+        )
     else:
         out.append({"name": "Ryall2012 simulation", "skipped": f"{ryall_path} not found"})
 

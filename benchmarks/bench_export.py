@@ -32,9 +32,21 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     movie_seconds = total / 30
     # reported as seconds of rendering per second of movie: at most 1.0 means at least real time
-    report("export", [figure("1920x1080 30 fps MP4 of the built-in storyboard: render seconds per movie second",
-                             elapsed / movie_seconds, 1.0, unit="s/s", frames=total, movie_seconds=round(movie_seconds, 1),
-                             render_seconds=round(elapsed, 1), speed_vs_real_time=round(movie_seconds / elapsed, 2))])
+    report(
+        "export",
+        [
+            figure(
+                "1920x1080 30 fps MP4 of the built-in storyboard: render seconds per movie second",
+                elapsed / movie_seconds,
+                1.0,
+                unit="s/s",
+                frames=total,
+                movie_seconds=round(movie_seconds, 1),
+                render_seconds=round(elapsed, 1),
+                speed_vs_real_time=round(movie_seconds / elapsed, 2),
+            )
+        ],
+    )
     window.close()
 
 

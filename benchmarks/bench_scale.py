@@ -53,8 +53,15 @@ def main() -> None:
             view.viewport().repaint()
             frames.append(time.perf_counter() - t0)
         frame = statistics.median(frames)
-        out.append(figure(f"{size:,}-node network: median frame (animate + paint)", frame, 1.0 / fps_target,
-                          frames_per_second=round(1.0 / frame, 1), target_fps=fps_target))
+        out.append(
+            figure(
+                f"{size:,}-node network: median frame (animate + paint)",
+                frame,
+                1.0 / fps_target,
+                frames_per_second=round(1.0 / frame, 1),
+                target_fps=fps_target,
+            )
+        )
         pans = []
         for k in range(20):
             t0 = time.perf_counter()

@@ -203,7 +203,18 @@ def test_explain_command_json_has_every_field(run_cli):
     proc = run_cli("explain", "irs1", "--format", "json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert set(data) >= {"node", "label", "condition", "value", "healthy", "disease", "recovery", "paths", "inhibitors", "interventions"}
+    assert set(data) >= {
+        "node",
+        "label",
+        "condition",
+        "value",
+        "healthy",
+        "disease",
+        "recovery",
+        "paths",
+        "inhibitors",
+        "interventions",
+    }
     assert data["node"] == "irs1" and data["condition"]["scenario"] == "insulin_resistant"
     assert {"node", "activity", "active", "cost", "targets"} <= set(data["inhibitors"][0])
     first = data["interventions"][0]
@@ -222,7 +233,9 @@ def test_explain_command_text_reads_aloud(run_cli):
 
 
 def test_explain_command_follows_the_condition_options(run_cli):
-    proc = run_cli("explain", "akt", "--scenario", "healthy", "--intervention", "weight_loss=0.5", "--knockout", "pp2a", "--format", "json")
+    proc = run_cli(
+        "explain", "akt", "--scenario", "healthy", "--intervention", "weight_loss=0.5", "--knockout", "pp2a", "--format", "json"
+    )
     assert proc.returncode == 0, proc.stderr
     cond = json.loads(proc.stdout)["condition"]
     assert cond == {"scenario": "healthy", "interventions": {"weight_loss": 0.5}, "knockouts": ["pp2a"], "inputs": {}}

@@ -254,9 +254,10 @@ def test_caloric_restriction_lifts_lipid_not_inflammatory_brakes(board, net, ref
 def test_weight_loss_lifts_inflammatory_not_lipid_brakes(board, net, refs):
     for step in only(board, {"weight_loss"}):
         x = steady(net, step)
-        assert min(fraction(net, refs, x, n) for n in INFLAMMATORY_BRAKES) > max(
-            fraction(net, refs, x, n) for n in LIPID_BRAKES
-        ) + 0.5
+        assert (
+            min(fraction(net, refs, x, n) for n in INFLAMMATORY_BRAKES)
+            > max(fraction(net, refs, x, n) for n in LIPID_BRAKES) + 0.5
+        )
         assert 0.2 < fraction(net, refs, x, "irs1") < 0.8  # "partly freed"
         assert x[net.index["liver_fat"]] < refs[1][net.index["liver_fat"]]
 

@@ -133,13 +133,24 @@ def test_vectorised_right_hand_side_matches_a_plain_loop():
         s, t = rng.choice(30, 2, replace=False)
         sign = INHIBITS if rng.random() < 0.3 else ACTIVATES
         inter.append(
-            Interaction(ids[s], ids[t], sign, group=f"g{rng.integers(3)}", w=float(rng.uniform(0.3, 1)),
-                        n=float(rng.uniform(1, 3)), ec50=float(rng.uniform(0.2, 0.6)),
-                        strength=float(rng.uniform(0.2, 1)) if sign == INHIBITS else 1.0)
+            Interaction(
+                ids[s],
+                ids[t],
+                sign,
+                group=f"g{rng.integers(3)}",
+                w=float(rng.uniform(0.3, 1)),
+                n=float(rng.uniform(1, 3)),
+                ec50=float(rng.uniform(0.2, 0.6)),
+                strength=float(rng.uniform(0.2, 1)) if sign == INHIBITS else 1.0,
+            )
         )
     uniq = {i.key: i for i in inter}
-    model = Model("r", tuple(Node(i, i, tau=float(rng.uniform(0.5, 3))) for i in ids), tuple(uniq.values()),
-                  inputs=(Input("n0", 0.5), Input("n1", 0.2)))
+    model = Model(
+        "r",
+        tuple(Node(i, i, tau=float(rng.uniform(0.5, 3))) for i in ids),
+        tuple(uniq.values()),
+        inputs=(Input("n0", 0.5), Input("n1", 0.2)),
+    )
     net = Network(model)
     drive, ymax = net.resolve(net.condition())
     y = rng.uniform(0, 1, 30)
@@ -237,7 +248,10 @@ def test_ryall_steady_state_responds_to_its_inputs():
     assert math.isclose(on[net.index["AngII"]], 0.7, abs_tol=1e-6)
 
 
-@pytest.mark.parametrize("name", ["Kraeutler2010_betaAdrenergic.xlsx", "Zeigler2016_cardiac_fibroblast.xlsx", "Ryall2012_cardiomyocyte_hypertrophy.xlsx"])
+@pytest.mark.parametrize(
+    "name",
+    ["Kraeutler2010_betaAdrenergic.xlsx", "Zeigler2016_cardiac_fibroblast.xlsx", "Ryall2012_cardiomyocyte_hypertrophy.xlsx"],
+)
 @pytest.mark.parametrize("level", [0.3, 0.7])
 def test_steady_state_matches_a_long_tight_integration(name, level):
     from scipy.integrate import odeint
@@ -263,8 +277,15 @@ def test_large_network_steady_state_uses_the_sparse_jacobian_and_agrees_with_int
     drive, ymax = net.resolve(cond)
     found = net._implicit_steady_state(net.y0.copy(), drive, ymax)
     assert found is not None, "the sparse implicit walk converges without falling back to BDF"
-    reference = solve_ivp(lambda _t, y: net.derivative(y, drive, ymax), (0, 2000), net.y0, method="BDF",
-                          jac_sparsity=net.sparsity(), rtol=1e-9, atol=1e-11).y[:, -1]
+    reference = solve_ivp(
+        lambda _t, y: net.derivative(y, drive, ymax),
+        (0, 2000),
+        net.y0,
+        method="BDF",
+        jac_sparsity=net.sparsity(),
+        rtol=1e-9,
+        atol=1e-11,
+    ).y[:, -1]
     assert found == pytest.approx(reference, abs=1e-5)
     groups, rows, cols = net._column_groups()
     for g in range(groups.max() + 1):  # no row sees two nodes of one group

@@ -35,7 +35,11 @@ GALLERY = [
     ("render", ["--out", "{tmp}/missing/figure.svg"], ["figure.svg", "does not exist"]),
     ("render", ["--out", "{tmp}/figure.bmp"], ["figure.bmp", "choose one of: .png, .svg, .pdf"]),
     ("export-movie", ["--out", "{tmp}/movie.avi"], ["movie.avi", "choose one of: .mp4, .gif"]),
-    ("export-movie", ["--out", "{tmp}/m.gif", "--storyboard", "{bad_story}"], ["story.yaml:3", "step 1", "unknown scenario 'sick'"]),
+    (
+        "export-movie",
+        ["--out", "{tmp}/m.gif", "--storyboard", "{bad_story}"],
+        ["story.yaml:3", "step 1", "unknown scenario 'sick'"],
+    ),
     ("convert", ["{builtin}", "{tmp}/out.docx"], ["out.docx"]),
     ("convert", ["{bad_model}", "{tmp}/out.graphml"], ["broken.yaml:3"]),
     ("present", ["{bad_story}"], ["story.yaml:3", "unknown scenario 'sick'", "choose one of"]),

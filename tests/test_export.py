@@ -99,14 +99,18 @@ def test_render_command_writes_a_storyboard_step_with_its_caption(run_cli, tmp_p
 
 def test_export_movie_command_and_its_errors(run_cli, tmp_path):
     out = tmp_path / "m.gif"
-    proc = run_cli("export-movie", "--out", out, "--size", "240x160", "--fps", "5", "--seconds", "2", "--intervention", "weight_loss")
+    proc = run_cli(
+        "export-movie", "--out", out, "--size", "240x160", "--fps", "5", "--seconds", "2", "--intervention", "weight_loss"
+    )
     assert proc.returncode == 0, proc.stderr
     with Image.open(out) as gif:
         assert gif.n_frames == 10 and gif.size == (240, 160)
     assert "[" not in proc.stderr, "no progress bar when the output is not a terminal"
-    for args, message in ((["--out", tmp_path / "m.avi"], "choose one of: .mp4, .gif"),
-                          (["--out", tmp_path / "m.gif", "--fps", "0"], "frames per second"),
-                          (["--out", tmp_path / "m.gif", "--storyboard", tmp_path / "none.yaml"], "none.yaml")):
+    for args, message in (
+        (["--out", tmp_path / "m.avi"], "choose one of: .mp4, .gif"),
+        (["--out", tmp_path / "m.gif", "--fps", "0"], "frames per second"),
+        (["--out", tmp_path / "m.gif", "--storyboard", tmp_path / "none.yaml"], "none.yaml"),
+    ):
         proc = run_cli("export-movie", *args)
         assert proc.returncode == 2 and message in proc.stderr and "Traceback" not in proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.gif"]
@@ -139,8 +143,25 @@ def _start_long_export(out, tmp_path):
     import sys
     import time
 
-    proc = subprocess.Popen([sys.executable, "-m", "visualizer", "export-movie", "--out", str(out), "--size", "640x360",
-                             "--seconds", "60", "--fps", "30"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "visualizer",
+            "export-movie",
+            "--out",
+            str(out),
+            "--size",
+            "640x360",
+            "--seconds",
+            "60",
+            "--fps",
+            "30",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ),
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # wait until frames are being written
         if any(p.name.endswith(".part.mp4") and p.stat().st_size > 0 for p in tmp_path.iterdir()):

@@ -58,7 +58,10 @@ def test_netflux_round_trip_is_exact(tmp_path, name):
     again = load_model(out)
     assert again.nodes == original.nodes
     assert again.inputs == original.inputs
-    key = lambda i: (i.source, i.target, i.sign, i.group, i.w, i.n, i.ec50)
+
+    def key(i):
+        return (i.source, i.target, i.sign, i.group, i.w, i.n, i.ec50)
+
     assert [key(i) for i in again.interactions] == [key(i) for i in original.interactions]
     assert _groups(again) == _groups(original)
     assert netflux_losses(original) == []
@@ -90,10 +93,16 @@ def test_built_in_model_to_netflux_keeps_structure(tmp_path):
     model = load_builtin_model()
     again = load_model(save_netflux(model, tmp_path / "m.xlsx"))
     assert again.node_ids == model.node_ids
-    signs = lambda m: {(i.source, i.target, i.sign) for i in m.interactions}
+
+    def signs(m):
+        return {(i.source, i.target, i.sign) for i in m.interactions}
+
     assert signs(again) == signs(model)
+
     # AND structure: the same sets of sources are AND-ed into each target
-    members = lambda m: sorted((t, tuple(sorted(s for s, *_ in mem))) for t, _, mem in _groups(m))
+    def members(m):
+        return sorted((t, tuple(sorted(s for s, *_ in mem))) for t, _, mem in _groups(m))
+
     assert members(again) == members(model)
     # basal drives come back as inputs at the same default drive
     assert {i.node for i in again.inputs} == set(model.input_ids) | {n.id for n in model.nodes if n.basal > 0}
@@ -107,8 +116,13 @@ def _expressible(model: Model) -> Model:
         first.setdefault((it.target, it.group), it)
         low[(it.target, it.group)] = min(low.get((it.target, it.group), 1.0), it.w)
     inter = tuple(
-        dataclasses.replace(it, strength=1.0, n=first[(it.target, it.group)].n, ec50=first[(it.target, it.group)].ec50,
-                            w=low[(it.target, it.group)])
+        dataclasses.replace(
+            it,
+            strength=1.0,
+            n=first[(it.target, it.group)].n,
+            ec50=first[(it.target, it.group)].ec50,
+            w=low[(it.target, it.group)],
+        )
         for it in model.interactions
     )
     return dataclasses.replace(model, interactions=inter)

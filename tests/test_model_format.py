@@ -89,15 +89,19 @@ def test_valid_model_loads_with_every_field(write_model):
 
 
 def test_unknown_target_names_file_line_entry_and_suggests(write_model):
-    text = VALID.replace("    target: output\n    group: main\n  - source: blocker", "    target: outptu\n    group: main\n  - source: blocker")
+    text = VALID.replace(
+        "    target: output\n    group: main\n  - source: blocker", "    target: outptu\n    group: main\n  - source: blocker"
+    )
     msgs = problems_of(write_model, text)
     line = text.splitlines().index("    target: outptu") + 1
     assert f"model.yaml:{line}: interaction receptor -> outptu: unknown target 'outptu' (did you mean 'output'?)" in msgs
 
 
 def test_every_problem_is_reported_at_once(write_model):
-    text = VALID.replace("kind: kinase", "kind: kinaze").replace("tau: 2", "tau: fast").replace(
-        "{hormone: 0.6, blocker: 0.1}", "{hormone: 0.6, blocker: 0.1, glucose: 1}"
+    text = (
+        VALID.replace("kind: kinase", "kind: kinaze")
+        .replace("tau: 2", "tau: fast")
+        .replace("{hormone: 0.6, blocker: 0.1}", "{hormone: 0.6, blocker: 0.1, glucose: 1}")
     )
     msgs = problems_of(write_model, text)
     assert len(msgs) == 3, msgs
@@ -116,9 +120,17 @@ def test_every_problem_is_reported_at_once(write_model):
         ("tau: 2", "tau: 0", "'tau' is 0; it must be greater than 0"),
         ("tau: 2", "tau: .nan", "'tau' must be a finite number"),
         ("tau: 2", "tau: true", "'tau' must be a number, found 'true' (true/false)"),
-        ("references: [smith2020]\n  - id: receptor", "references: [smyth2020]\n  - id: receptor", "unknown reference 'smyth2020' (did you mean 'smith2020'?)"),
+        (
+            "references: [smith2020]\n  - id: receptor",
+            "references: [smyth2020]\n  - id: receptor",
+            "unknown reference 'smyth2020' (did you mean 'smith2020'?)",
+        ),
         ("{blocker: -0.5}", "{blocker: -0.5, insulin: 0.2}", "intervention therapy: 'insulin' is not an input"),
-        ("{node: blocker, level: 0}", "{node: blockr, level: 0}", "input blockr: unknown node 'blockr' (did you mean 'blocker'?)"),
+        (
+            "{node: blocker, level: 0}",
+            "{node: blockr, level: 0}",
+            "input blockr: unknown node 'blockr' (did you mean 'blocker'?)",
+        ),
         ("healthy: well", "healthy: wel", "reference_scenarios: unknown scenario 'wel'"),
         ("sign: inhibits", "sign: blocks", "'sign' is 'blocks'; choose one of: activates, inhibits"),
         ("    strength: 0.5\n", "    strength: 0.5\n    ec50: 0.609507\n", "2·EC50ⁿ = 1"),

@@ -33,7 +33,11 @@ def make_xlsx(path, species, reactions, sheets=("species", "reactions")):
     return path
 
 
-SPECIES = [[None, "A", "alpha", 0, 1, 1, "protein"], [None, "B", "beta", 0, 1, 2, "smallMolecule"], [None, "C", "gamma", 0, 1, 1, "protein"]]
+SPECIES = [
+    [None, "A", "alpha", 0, 1, 1, "protein"],
+    [None, "B", "beta", 0, 1, 2, "smallMolecule"],
+    [None, "C", "gamma", 0, 1, 1, "protein"],
+]
 REACTIONS = [["in", "r1", "=> A", 0.6, 1.4, 0.5], ["m", "r2", "A & !B => C", 1, 1.4, 0.5], ["m", "r3", "A => B", 1, 2, 0.4]]
 
 

@@ -44,7 +44,9 @@ def test_installed_wheel_runs_simulate_from_another_folder(tmp_path):
     dist = tmp_path / "dist"
     build = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(ROOT)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
     wheel = next(dist.glob("*.whl"))
@@ -53,8 +55,12 @@ def test_installed_wheel_runs_simulate_from_another_folder(tmp_path):
     py = env_dir / ("Scripts" if os.name == "nt" else "bin") / "python"
     # The dependencies come from this interpreter; the wheel itself is installed for real.
     site = Path(sysconfig.get_paths()["purelib"])
-    target_site = Path(subprocess.check_output([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True).strip())
-    install = subprocess.run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)], capture_output=True, text=True, timeout=300)
+    target_site = Path(
+        subprocess.check_output([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], text=True).strip()
+    )
+    install = subprocess.run(
+        [str(py), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)], capture_output=True, text=True, timeout=300
+    )
     assert install.returncode == 0, install.stderr
     # only now, so pip cannot mistake this interpreter's copy of the project for the wheel
     (target_site / "outer-deps.pth").write_text(str(site) + "\n")
@@ -62,8 +68,12 @@ def test_installed_wheel_runs_simulate_from_another_folder(tmp_path):
     elsewhere.mkdir()
     exe = env_dir / "bin" / "visualizer"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    proc = subprocess.run([str(exe), "simulate", "--times", "0,30"], capture_output=True, text=True, cwd=elsewhere, env=env, timeout=120)
+    proc = subprocess.run(
+        [str(exe), "simulate", "--times", "0,30"], capture_output=True, text=True, cwd=elsewhere, env=env, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert '"glucose_uptake"' in proc.stdout
-    where = subprocess.run([str(py), "-c", "import visualizer; print(visualizer.__file__)"], capture_output=True, text=True, cwd=elsewhere, env=env)
+    where = subprocess.run(
+        [str(py), "-c", "import visualizer; print(visualizer.__file__)"], capture_output=True, text=True, cwd=elsewhere, env=env
+    )
     assert str(env_dir) in where.stdout, "the wheel, not the source tree, must be what runs"

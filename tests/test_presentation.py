@@ -216,7 +216,9 @@ def test_signal_step_stops_visibly_at_the_active_inhibitor(window, qtbot):
     assert window.scene.node_items["irs1"].opacity() == 1.0
     assert window.scene.node_items["pi3k"].opacity() < 1.0, "the signal stops at IRS-1"
     assert window.scene.edges_by_interaction[("pkc_theta", "irs1", "insulin_signal")].flashing
-    assert any("Blocked by" in label.childItems()[0].text() and "PKCθ" in label.childItems()[0].text() for label in stepper.labels)
+    assert any(
+        "Blocked by" in label.childItems()[0].text() and "PKCθ" in label.childItems()[0].text() for label in stepper.labels
+    )
     qtbot.keyClick(window.view, Qt.Key.Key_Escape)
     assert not stepper.active and not stepper.labels
     assert window.scene.node_items["pi3k"].opacity() == 1.0

@@ -11,7 +11,7 @@ from visualizer.storyboard import load_storyboard
 
 def yaml_block_after(heading: str) -> str:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index(heading):]
+    section = text[text.index(heading) :]
     return re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
 
 

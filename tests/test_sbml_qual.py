@@ -138,7 +138,10 @@ TRUTH_TABLES = {
         lambda a, b, c: (a or b) and (c or not a),
     ),
     "xor": (apply("xor", eq("A"), eq("B")), lambda a, b, c: a != b),
-    "inhibitor_and_activator": (apply("and", eq("C"), apply("not", eq("A")), apply("not", eq("B"))), lambda a, b, c: c and not a and not b),
+    "inhibitor_and_activator": (
+        apply("and", eq("C"), apply("not", eq("A")), apply("not", eq("B"))),
+        lambda a, b, c: c and not a and not b,
+    ),
 }
 
 
@@ -231,7 +234,11 @@ def test_every_problem_is_reported_at_once_with_line_and_id(tmp_path):
     with pytest.raises(ModelError) as err:
         load_model(write(tmp_path, sbml_xml(species, transitions)))
     problems = err.value.problems
-    assert [p.entry for p in problems] == ["transition tr_unknown_input", "transition tr_unknown_in_math", "transition tr_piecewise"]
+    assert [p.entry for p in problems] == [
+        "transition tr_unknown_input",
+        "transition tr_unknown_in_math",
+        "transition tr_piecewise",
+    ]
     assert "GHOST" in problems[0].message and "NOBODY" in problems[1].message and "piecewise" in problems[2].message
     assert all(p.line and p.file.endswith("model.sbml") for p in problems)
 
@@ -265,7 +272,7 @@ def test_sbml_without_qual_is_refused(tmp_path):
         load_model(write(tmp_path, core))
 
 
-@pytest.mark.parametrize("declaration", ['<!DOCTYPE sbml [<!ENTITY e SYSTEM "file:///etc/passwd">]>', '<!DOCTYPE sbml>'])
+@pytest.mark.parametrize("declaration", ['<!DOCTYPE sbml [<!ENTITY e SYSTEM "file:///etc/passwd">]>', "<!DOCTYPE sbml>"])
 def test_doctype_and_entities_are_refused(tmp_path, declaration):
     text = sbml_xml([species_xml("A", constant=True)], []).replace("\n<sbml", f"\n{declaration}\n<sbml", 1)
     with pytest.raises(ModelError, match="DOCTYPE or XML entities"):

@@ -42,7 +42,10 @@ def test_timeline_ticks_are_ordered_and_labelled():
     assert labels[0] == "0 min" and any("weeks" in x for x in labels) and any(x.endswith(" h") for x in labels)
 
 
-@pytest.mark.parametrize("t, text", [(0, "0 min"), (0.25, "0.2 min"), (4.5, "4.5 min"), (12, "12 min"), (90, "1.5 h"), (2880, "2.0 days"), (30240, "3.0 weeks")])
+@pytest.mark.parametrize(
+    "t, text",
+    [(0, "0 min"), (0.25, "0.2 min"), (4.5, "4.5 min"), (12, "12 min"), (90, "1.5 h"), (2880, "2.0 days"), (30240, "3.0 weeks")],
+)
 def test_format_time(t, text):
     assert format_time(t, "min") == text
 

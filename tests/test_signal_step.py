@@ -25,8 +25,14 @@ def blocks(hops):
 def test_healthy_signal_runs_from_insulin_to_glucose_uptake():
     hops = walk("healthy")
     order = reached(hops)
-    for a, b in [("insulin", "insulin_receptor"), ("insulin_receptor", "irs1"), ("irs1", "pi3k"), ("akt", "as160"),
-                 ("as160", "glut4_translocation"), ("glut4_translocation", "glucose_uptake")]:
+    for a, b in [
+        ("insulin", "insulin_receptor"),
+        ("insulin_receptor", "irs1"),
+        ("irs1", "pi3k"),
+        ("akt", "as160"),
+        ("as160", "glut4_translocation"),
+        ("glut4_translocation", "glucose_uptake"),
+    ]:
         assert order.index(a) < order.index(b)
     assert "irs1" not in blocks(hops)
 

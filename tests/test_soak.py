@@ -31,8 +31,9 @@ def resident_kb() -> int:
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="reads resident memory from /proc")
 def test_soak_storyboard_and_random_toggles(qtbot, tmp_path):
-    window = MainWindow(load_builtin_model(), builtin_model_path(),
-                        settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(
+        load_builtin_model(), builtin_model_path(), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    )
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
@@ -51,7 +52,9 @@ def test_soak_storyboard_and_random_toggles(qtbot, tmp_path):
                 player.next() if player.index < player.count - 1 else player.first()
             elif action == 1:
                 name = rng.choice(interventions)
-                window.session.set_intervention(name, 0.0 if name in window.session.condition.interventions else rng.choice((0.5, 1.0)))
+                window.session.set_intervention(
+                    name, 0.0 if name in window.session.condition.interventions else rng.choice((0.5, 1.0))
+                )
             elif action == 2:
                 window.session.set_knockout("akt", "akt" not in window.session.condition.knockouts)
             else:
@@ -70,8 +73,10 @@ def test_soak_storyboard_and_random_toggles(qtbot, tmp_path):
     for k in range(warm, FRAMES):
         frame(k)
     grown_kb = resident_kb() - memory
-    print(f"\nsoak: {FRAMES} frames, resident memory +{grown_kb} kB after warm-up, "
-          f"None refs {none_refs} -> {sys.getrefcount(None)}, items {items} -> {len(window.scene.items())}")
+    print(
+        f"\nsoak: {FRAMES} frames, resident memory +{grown_kb} kB after warm-up, "
+        f"None refs {none_refs} -> {sys.getrefcount(None)}, items {items} -> {len(window.scene.items())}"
+    )
     assert sys.getrefcount(None) >= none_refs - 500, "None's reference count falls (the PySide6 6.12 defect)"
     assert abs(len(window.scene.items()) - items) <= 8, "scene items accumulate"
     assert len([t for t in window.findChildren(QTimer) if t.isActive()]) <= timers

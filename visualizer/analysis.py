@@ -268,7 +268,11 @@ def explain(network: Network, node: str, condition: Condition | None = None, cur
     effects = []
     for iv in model.interventions:
         now = float(cond.interventions.get(iv.id, 0.0))
-        x = value if now == 1.0 else float(network.steady_state(cond.with_interventions({**cond.interventions, iv.id: 1.0}), y0=y)[i])
+        x = (
+            value
+            if now == 1.0
+            else float(network.steady_state(cond.with_interventions({**cond.interventions, iv.id: 1.0}), y0=y)[i])
+        )
         r = classify(healthy, disease, x) if healthy is not None and disease is not None else None
         effects.append(InterventionEffect(iv.id, iv.label, now, x, x - value, r))
     effects.sort(key=lambda e: -direction * e.gain)  # stable: ties keep the model's order
@@ -319,7 +323,9 @@ def _check_nodes(model: Model, nodes) -> list[str]:
     return nodes
 
 
-def dose_response(network: Network, intervention: str, nodes, condition: Condition | None = None, points: int = 21) -> DoseResponse:
+def dose_response(
+    network: Network, intervention: str, nodes, condition: Condition | None = None, points: int = 21
+) -> DoseResponse:
     """Sweep ``intervention`` from intensity 0 to 1 in ``points`` even steps and record ``nodes``.
 
     Each point starts from the previous point's steady state: neighbouring
@@ -365,7 +371,13 @@ def _recovery_dict(r: NodeRecovery) -> dict:
 
 def explanation_dict(e: Explanation) -> dict:
     """All fields as plain JSON types; reference and recovery fields only when the model has references."""
-    out: dict = {"model": e.model_title, "node": e.node, "label": e.label, "condition": _condition_dict(e.condition), "value": _num(e.value)}
+    out: dict = {
+        "model": e.model_title,
+        "node": e.node,
+        "label": e.label,
+        "condition": _condition_dict(e.condition),
+        "value": _num(e.value),
+    }
     if e.recovery is not None:
         assert e.healthy is not None and e.disease is not None  # explain() sets them together with recovery
         out.update(healthy=_num(e.healthy), disease=_num(e.disease), recovery=_recovery_dict(e.recovery))
@@ -440,7 +452,9 @@ def explanation_text(e: Explanation, model: Model) -> str:
     lines.append("")
     if e.paths:
         n = len(e.paths)
-        lines.append(f"Why: {'the shortest ' if n >= MAX_PATHS else ''}{n} path{'s' if n != 1 else ''} from the inputs to {name}:")
+        lines.append(
+            f"Why: {'the shortest ' if n >= MAX_PATHS else ''}{n} path{'s' if n != 1 else ''} from the inputs to {name}:"
+        )
         for p, s in zip(e.paths, e.path_signs):
             text = lab[p[0]]
             for nid, sign in zip(p[1:], s):
@@ -455,7 +469,9 @@ def explanation_text(e: Explanation, model: Model) -> str:
         lines.append("Active brakes on these paths, costliest first:")
         for b in brakes:
             on = ", ".join(lab[t] for t in b.targets)
-            lines.append(f"  {b.label} (activity {b.activity:.2f}, inhibits {on}): knocking it out would raise {name} by {b.cost:.2f}")
+            lines.append(
+                f"  {b.label} (activity {b.activity:.2f}, inhibits {on}): knocking it out would raise {name} by {b.cost:.2f}"
+            )
     else:
         lines.append(f"Active brakes: none; no active inhibitor on these paths holds {name} down.")
     others = [i for i in e.inhibitors if i not in brakes]

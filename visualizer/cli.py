@@ -94,8 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="initial: the model's initial values; baseline: the scenario's steady state before the "
         "interventions; auto (default): baseline when the model has scenarios",
     )
-    p.add_argument("--format", choices=("json", "csv", "steady-csv", "recovery-csv"), default="json",
-                   help="json (everything), csv (a row per time), steady-csv (a row per node) or recovery-csv (the recovery table)")
+    p.add_argument(
+        "--format",
+        choices=("json", "csv", "steady-csv", "recovery-csv"),
+        default="json",
+        help="json (everything), csv (a row per time), steady-csv (a row per node) or recovery-csv (the recovery table)",
+    )
 
     p = sub.add_parser(
         "explain",
@@ -140,7 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", metavar="NAME", help="scenario (default: the model's default scenario)")
     p.add_argument("--intervention", action="append", metavar="NAME[=INTENSITY]", help="switch on an intervention; repeatable")
     p.add_argument("--time", type=float, metavar="T", help="simulated time to show (default: the end when interventions are on)")
-    p.add_argument("--size", default="1600x1000", metavar="WxH", help="picture size in pixels (PDF: the same at --dpi; default 1600x1000)")
+    p.add_argument(
+        "--size", default="1600x1000", metavar="WxH", help="picture size in pixels (PDF: the same at --dpi; default 1600x1000)"
+    )
     p.add_argument("--dpi", type=int, default=96, help="resolution stored in the PNG, and PDF page size (default 96)")
     p.add_argument("--storyboard", metavar="FILE", help="show a storyboard step, caption included")
     p.add_argument("--step", type=int, default=1, metavar="N", help="the storyboard step (default 1)")
@@ -153,7 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--storyboard", metavar="FILE", help="record this storyboard (default: the animation of the interventions)")
     p.add_argument("--fps", type=int, default=30, help="frames per second (default 30)")
     p.add_argument("--size", default="1280x720", metavar="WxH", help="frame size (default 1280x720)")
-    p.add_argument("--seconds-per-step", type=float, default=4.0, metavar="S", help="how long each storyboard step is held (default 4)")
+    p.add_argument(
+        "--seconds-per-step", type=float, default=4.0, metavar="S", help="how long each storyboard step is held (default 4)"
+    )
     p.add_argument("--seconds", type=float, default=10.0, metavar="S", help="length of an animation movie (default 10)")
 
     p = sub.add_parser("present", help="start straight into full-screen presentation of a storyboard")
@@ -168,8 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_option(p)
     p.add_argument("--scenario", metavar="NAME", help="scenario (default: the model's default scenario)")
     p.add_argument("--intervention", action="append", metavar="NAME[=INTENSITY]", help="switch on an intervention; repeatable")
-    p.add_argument("--time", type=float, metavar="T", help="simulated time to show, in the model's unit (default: the end when "
-                   "interventions are on, else the start)")
+    p.add_argument(
+        "--time",
+        type=float,
+        metavar="T",
+        help="simulated time to show, in the model's unit (default: the end when interventions are on, else the start)",
+    )
     p.add_argument("--size", default="1600x1000", metavar="WxH", help="window size in pixels (default 1600x1000)")
     return parser
 
@@ -265,8 +277,12 @@ def _simulate(args) -> int:
     result = run(network, cond, times, start=args.start)
     if args.format == "recovery-csv" and result.recovery is None:
         raise UserError("this model names no healthy and disease reference scenarios, so it has no recovery table")
-    writers = {"json": data_export.result_json, "csv": data_export.trajectory_csv,
-               "steady-csv": data_export.steady_state_csv, "recovery-csv": data_export.recovery_csv}
+    writers = {
+        "json": data_export.result_json,
+        "csv": data_export.trajectory_csv,
+        "steady-csv": data_export.steady_state_csv,
+        "recovery-csv": data_export.recovery_csv,
+    }
     text = writers[args.format](result)
     sys.stdout.write(text)
     return EXIT_OK
@@ -357,8 +373,14 @@ def _screenshot(args) -> int:
         load_model(args.model)  # report model problems before starting Qt
     from visualizer.qt.app import screenshot
 
-    screenshot(out, Path(args.model) if args.model else None, args.scenario, _pairs(args.intervention, "--intervention", 1.0),
-               args.time, size)
+    screenshot(
+        out,
+        Path(args.model) if args.model else None,
+        args.scenario,
+        _pairs(args.intervention, "--intervention", 1.0),
+        args.time,
+        size,
+    )
     print(f"wrote {out} ({size[0]}x{size[1]})")
     return EXIT_OK
 
@@ -371,9 +393,17 @@ def _render(args) -> int:
         load_model(args.model)  # report model problems before starting Qt
     from visualizer.qt.app import render
 
-    path = render(Path(args.out), Path(args.model) if args.model else None, args.scenario,
-                  _pairs(args.intervention, "--intervention", 1.0), args.time, size, args.dpi,
-                  Path(args.storyboard) if args.storyboard else None, args.step)
+    path = render(
+        Path(args.out),
+        Path(args.model) if args.model else None,
+        args.scenario,
+        _pairs(args.intervention, "--intervention", 1.0),
+        args.time,
+        size,
+        args.dpi,
+        Path(args.storyboard) if args.storyboard else None,
+        args.step,
+    )
     print(f"wrote {path} ({size[0]}x{size[1]})")
     return EXIT_OK
 
@@ -393,9 +423,18 @@ def _export_movie(args) -> int:
     from visualizer.qt.app import export_movie
     from visualizer.qt.movie import terminal_progress
 
-    path, frames = export_movie(Path(args.out), Path(args.model) if args.model else None, args.scenario,
-                                _pairs(args.intervention, "--intervention", 1.0), Path(args.storyboard) if args.storyboard else None,
-                                args.fps, size, args.seconds_per_step, args.seconds, terminal_progress(sys.stderr))
+    path, frames = export_movie(
+        Path(args.out),
+        Path(args.model) if args.model else None,
+        args.scenario,
+        _pairs(args.intervention, "--intervention", 1.0),
+        Path(args.storyboard) if args.storyboard else None,
+        args.fps,
+        size,
+        args.seconds_per_step,
+        args.seconds,
+        terminal_progress(sys.stderr),
+    )
     print(f"wrote {path} ({frames} frames at {args.fps} fps, {size[0]}x{size[1]})")
     return EXIT_OK
 

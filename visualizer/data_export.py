@@ -59,7 +59,9 @@ def trajectory_csv(result: Result) -> str:
 
 
 def steady_state_csv(result: Result) -> str:
-    return _csv([["node", "steady_state"], *([nid, repr(_num(v))] for nid, v in zip(result.network.node_ids, result.steady_state))])
+    return _csv(
+        [["node", "steady_state"], *([nid, repr(_num(v))] for nid, v in zip(result.network.node_ids, result.steady_state))]
+    )
 
 
 def recovery_csv(result: Result) -> str:

@@ -184,9 +184,7 @@ class Network:
         self.group_keys = [(self.node_ids[t], g) for t, g in group_keys]
         self.group_start = np.array(group_start, dtype=np.intp)
         self.group_target = np.array([g[0] for g in group_keys], dtype=np.intp)
-        self.group_w = (
-            np.minimum.reduceat(self.w, self.group_start) if terms else np.zeros(0)
-        )
+        self.group_w = np.minimum.reduceat(self.w, self.group_start) if terms else np.zeros(0)
         target_start = [0] + [g for g in range(1, len(group_keys)) if group_keys[g][0] != group_keys[g - 1][0]]
         self.target_start = np.array(target_start if group_keys else [], dtype=np.intp)
         self.targets = self.group_target[self.target_start] if group_keys else np.zeros(0, np.intp)
@@ -358,8 +356,9 @@ class Network:
         elapsed = 0.0
         while True:
             # BDF with the network's own sparsity: stiff-safe, and a Jacobian costs a few evaluations, not n
-            solution = solve_ivp(lambda _t, yy: rhs(yy), (0.0, span), y, method="BDF", jac_sparsity=self.sparsity(),
-                                 rtol=RTOL, atol=ATOL)
+            solution = solve_ivp(
+                lambda _t, yy: rhs(yy), (0.0, span), y, method="BDF", jac_sparsity=self.sparsity(), rtol=RTOL, atol=ATOL
+            )
             y = solution.y[:, -1]
             elapsed += span
             residual = np.abs(target(y) * ymax - y)
@@ -441,7 +440,7 @@ class Network:
             groups = np.full(self.size, -1)
             taken: list[set[int]] = []  # rows already touched by each group
             for col in range(self.size):
-                col_rows = pattern.indices[pattern.indptr[col]:pattern.indptr[col + 1]].tolist()
+                col_rows = pattern.indices[pattern.indptr[col] : pattern.indptr[col + 1]].tolist()
                 for g, rows_used in enumerate(taken):
                     if rows_used.isdisjoint(col_rows):
                         break

@@ -100,7 +100,7 @@ class Timeline:
             candidates: list[float] = [1, 10, 60, 360, 1440, 10080, 4 * 10080, 12 * 10080, 26 * 10080, 52 * 10080]
         else:
             magnitude = 10 ** np.floor(np.log10(max(self.end, 1e-9)))
-            candidates = [self.knee, *(m * magnitude / 10 ** k for k in range(3, -1, -1) for m in (1, 2, 5))]
+            candidates = [self.knee, *(m * magnitude / 10**k for k in range(3, -1, -1) for m in (1, 2, 5))]
         out = [(0.0, format_time(0.0, self.unit))]
         for t in sorted(set(candidates)):
             if 0 < t <= self.end:

@@ -48,8 +48,21 @@ from visualizer.session import Signal
 __all__ = ["Animation", "Step", "Storyboard", "load_storyboard", "builtin_storyboard_path", "StoryboardPlayer"]
 
 _TOP = ("format", "title", "model", "description", "groups", "steps")
-_STEP = ("title", "caption", "notes", "scenario", "interventions", "knockouts", "visible", "highlight", "camera", "animate",
-         "question", "answer", "references")
+_STEP = (
+    "title",
+    "caption",
+    "notes",
+    "scenario",
+    "interventions",
+    "knockouts",
+    "visible",
+    "highlight",
+    "camera",
+    "animate",
+    "question",
+    "answer",
+    "references",
+)
 _ANIMATE = ("start", "end", "speed", "loop")
 
 
@@ -125,7 +138,11 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
         except (OSError, ValueError):  # a name too long, or holding a NUL character
             model_path, found = None, False
         if not found:
-            chk.add(top.line_of("model"), "storyboard", f"model file '{ref}' not found beside the storyboard or among the built-in models")
+            chk.add(
+                top.line_of("model"),
+                "storyboard",
+                f"model file '{ref}' not found beside the storyboard or among the built-in models",
+            )
             chk.raise_if_any()
         assert model_path is not None
         model = load_model(model_path)
@@ -166,7 +183,11 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
         chk.known_keys(entry, label, _STEP, required=("title",))
         scenario = chk.text(entry, "scenario", label, None)
         if scenario is not None and scenario not in scenario_ids:
-            chk.add(entry.line_of("scenario"), label, f"unknown scenario '{scenario}'; choose one of: {', '.join(sorted(scenario_ids))}")
+            chk.add(
+                entry.line_of("scenario"),
+                label,
+                f"unknown scenario '{scenario}'; choose one of: {', '.join(sorted(scenario_ids))}",
+            )
             scenario = None
         interventions: dict[str, float] = {}
         if "interventions" in entry:
@@ -218,8 +239,13 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
     if not steps and "steps" in top:
         chk.add(top.line_of("steps"), "steps", "the storyboard has no steps")
     chk.raise_if_any()
-    board = Storyboard(chk.text(top, "title", "storyboard") or path.stem, tuple(steps), model_path,
-                       chk.text(top, "description", "storyboard") or "", str(path))
+    board = Storyboard(
+        chk.text(top, "title", "storyboard") or path.stem,
+        tuple(steps),
+        model_path,
+        chk.text(top, "description", "storyboard") or "",
+        str(path),
+    )
     return board, model
 
 

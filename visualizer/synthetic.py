@@ -19,7 +19,10 @@ def random_network(size: int, seed: int = 0, inputs: int | None = None) -> Model
     rng = np.random.default_rng(seed)
     n_inputs = inputs if inputs is not None else max(2, size // 50)
     ids = [f"n{i}" for i in range(size)]
-    nodes = [Node(nid, nid.upper(), kind="input" if i < n_inputs else "protein", tau=float(rng.uniform(0.5, 3.0))) for i, nid in enumerate(ids)]
+    nodes = [
+        Node(nid, nid.upper(), kind="input" if i < n_inputs else "protein", tau=float(rng.uniform(0.5, 3.0)))
+        for i, nid in enumerate(ids)
+    ]
     interactions: list[Interaction] = []
     for i in range(n_inputs, size):
         lo = max(0, i - 60)

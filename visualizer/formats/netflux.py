@@ -95,7 +95,10 @@ def load_netflux(path: str | Path) -> Model:
         missing = [s for s in ("species", "reactions") if s not in book.sheetnames]
         if missing:
             raise ModelError(
-                [Problem(name, None, "", f"missing sheet '{s}'; found: {', '.join(book.sheetnames) or '(none)'}") for s in missing]
+                [
+                    Problem(name, None, "", f"missing sheet '{s}'; found: {', '.join(book.sheetnames) or '(none)'}")
+                    for s in missing
+                ]
             )
         try:  # a read-only workbook parses each sheet only now, so damage shows up here
             species_rows = _table(book["species"], "species", _SPECIES_COLUMNS, problem)
@@ -189,10 +192,10 @@ def load_netflux(path: str | Path) -> Model:
                     mechanism=f"Netflux rule {rid}: {rule}",
                 )
             )
-        keys = [(i.source, i.target, i.group) for i in interactions[-len(terms):]]
+        keys = [(i.source, i.target, i.group) for i in interactions[-len(terms) :]]
         if len(set(keys)) != len(keys):
             problem(row, entry, f"a species appears twice in rule '{rule}'")
-            del interactions[-len(terms):]
+            del interactions[-len(terms) :]
     if not nodes:
         problem(None, "species sheet", "no species found")
     if problems:
@@ -216,7 +219,9 @@ def _table(sheet, sheet_name: str, required, problem) -> list[tuple[int, dict]]:
         values: list[Any] = []
         for cell in row:
             if getattr(cell, "data_type", None) == "f":
-                problem(row_number, f"{sheet_name} sheet", f"cell {cell.coordinate} holds a formula; save the sheet with values only")
+                problem(
+                    row_number, f"{sheet_name} sheet", f"cell {cell.coordinate} holds a formula; save the sheet with values only"
+                )
                 values.append(None)
             else:
                 values.append(cell.value)
@@ -292,20 +297,27 @@ def netflux_losses(model: Model) -> list[str]:
     if partial:
         names = ", ".join(f"{i.source}⊣{i.target} ({i.strength:g})" for i in partial[:5])
         more = f" and {len(partial) - 5} more" if len(partial) > 5 else ""
-        notes.append(f"{len(partial)} partial inhibitor{'s' if len(partial) != 1 else ''} written as full inhibition "
-                     f"(Netflux has no strength): {names}{more}")
-    mixed = [key for key, members in _groups(model).items()
-             if len({(m.n, m.ec50) for m in members}) > 1]
+        notes.append(
+            f"{len(partial)} partial inhibitor{'s' if len(partial) != 1 else ''} written as full inhibition "
+            f"(Netflux has no strength): {names}{more}"
+        )
+    mixed = [key for key, members in _groups(model).items() if len({(m.n, m.ec50) for m in members}) > 1]
     if mixed:
-        notes.append(f"{len(mixed)} AND group{'s' if len(mixed) != 1 else ''} with differing n or EC50 written with the "
-                     f"first member's: {', '.join(f'{g or t} → {t}' for t, g in mixed[:5])}")
+        notes.append(
+            f"{len(mixed)} AND group{'s' if len(mixed) != 1 else ''} with differing n or EC50 written with the "
+            f"first member's: {', '.join(f'{g or t} → {t}' for t, g in mixed[:5])}"
+        )
     basal = [n for n in model.nodes if n.basal > 0]
     if basal:
-        notes.append(f"{len(basal)} basal drive{'s' if len(basal) != 1 else ''} written as input rules (they read back "
-                     f"as inputs): {', '.join(n.id for n in basal[:5])}{' …' if len(basal) > 5 else ''}")
-    dropped = [f"{len(items)} {what}" for items, what in
-               ((model.scenarios, "scenarios"), (model.interventions, "interventions"), (model.regions, "regions"))
-               if items]
+        notes.append(
+            f"{len(basal)} basal drive{'s' if len(basal) != 1 else ''} written as input rules (they read back "
+            f"as inputs): {', '.join(n.id for n in basal[:5])}{' …' if len(basal) > 5 else ''}"
+        )
+    dropped = [
+        f"{len(items)} {what}"
+        for items, what in ((model.scenarios, "scenarios"), (model.interventions, "interventions"), (model.regions, "regions"))
+        if items
+    ]
     if dropped:
         notes.append(f"not written (Netflux has no place for them): {', '.join(dropped)}")
     return notes
@@ -382,7 +394,9 @@ def save_netflux(model: Model, path: str | Path) -> Path:
     for key, members in groups.items():
         first = members[0]
         lhs = " & ".join(("!" if m.inhibits else "") + m.source for m in members)
-        mechanisms = list(dict.fromkeys(m.mechanism for m in members if m.mechanism and not m.mechanism.startswith("Netflux rule ")))
+        mechanisms = list(
+            dict.fromkeys(m.mechanism for m in members if m.mechanism and not m.mechanism.startswith("Netflux rule "))
+        )
         refs = list(dict.fromkeys(r for m in members for r in m.references))
         reaction_rows.append((
             model.node(key[0]).tissue or None, reaction_ids[key], f"{lhs} => {key[0]}",

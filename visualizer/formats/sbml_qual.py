@@ -255,7 +255,9 @@ def _math_tree(ast, species: set[str], thresholds: dict[str, float]) -> tuple:
             return ("var", name)
         raise _Unsupported(f"unknown species '{name}'")
     what = ast.getName() or libsbml.formulaToL3String(ast) or "?"
-    raise _Unsupported(f"unsupported MathML '{what}' (only and, or, not, xor, comparisons of species with numbers, true and false)")
+    raise _Unsupported(
+        f"unsupported MathML '{what}' (only and, or, not, xor, comparisons of species with numbers, true and false)"
+    )
 
 
 def _operand(ast, species: set[str], thresholds: dict[str, float]) -> tuple:
@@ -333,17 +335,30 @@ def load_sbml_qual(path: str | Path) -> Model:
         raise ModelError([Problem(name, None, "", f"cannot read the file: {exc.strerror or exc}")]) from None
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise ModelError(
-            [Problem(name, None, "", "the file declares a DOCTYPE or XML entities, which are refused for safety; SBML needs neither")]
+            [
+                Problem(
+                    name,
+                    None,
+                    "",
+                    "the file declares a DOCTYPE or XML entities, which are refused for safety; SBML needs neither",
+                )
+            ]
         )
     depth = _xml_depth(data)
     if depth > MAX_XML_DEPTH:
         raise ModelError(
-            [Problem(name, None, "", f"elements are nested {depth} deep; the limit is {MAX_XML_DEPTH} (real models need far fewer)")]
+            [
+                Problem(
+                    name, None, "", f"elements are nested {depth} deep; the limit is {MAX_XML_DEPTH} (real models need far fewer)"
+                )
+            ]
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ModelError([Problem(name, None, "", f"not an SBML file: the text is not UTF-8 ({exc.reason} at byte {exc.start})")]) from None
+        raise ModelError(
+            [Problem(name, None, "", f"not an SBML file: the text is not UTF-8 ({exc.reason} at byte {exc.start})")]
+        ) from None
     if not text.strip():
         raise ModelError([Problem(name, None, "", "not an SBML file: the file is empty")])
 
@@ -427,7 +442,11 @@ def load_sbml_qual(path: str | Path) -> Model:
         default = terms.getDefaultTerm() if terms is not None else None
         default_level = default.getResultLevel() if default is not None and default.isSetResultLevel() else 0
         if default_level not in (0, 1):
-            problem(_line(default) or line, entry, f"defaultTerm resultLevel {default_level}; only Boolean models (levels 0 and 1) are supported")
+            problem(
+                _line(default) or line,
+                entry,
+                f"defaultTerm resultLevel {default_level}; only Boolean models (levels 0 and 1) are supported",
+            )
             continue
         wanted = 1 - default_level
         parts = []

@@ -69,8 +69,14 @@ def load_yaml_model(path: str | Path) -> Model:
 
     def check_refs(entry_data: LineDict, entry: str) -> tuple[str, ...]:
         refs = chk.text_list(entry_data, "references", entry)
-        chk.check_ids(refs, ref_keys, entry_data.line_of("references"), entry, "reference",
-                      lambda r: _did_you_mean(r, ref_keys) + " (references are listed under metadata.references)")
+        chk.check_ids(
+            refs,
+            ref_keys,
+            entry_data.line_of("references"),
+            entry,
+            "reference",
+            lambda r: _did_you_mean(r, ref_keys) + " (references are listed under metadata.references)",
+        )
         return refs
 
     regions = _read_regions(chk, top)
@@ -92,10 +98,18 @@ def load_yaml_model(path: str | Path) -> Model:
             disease = chk.text(refs, "disease", "reference_scenarios", None)
             for key, value in (("healthy", healthy), ("disease", disease)):
                 if value is not None and value not in scenario_ids:
-                    chk.add(refs.line_of(key), "reference_scenarios", f"unknown scenario '{value}'{_did_you_mean(value, scenario_ids)}")
+                    chk.add(
+                        refs.line_of(key),
+                        "reference_scenarios",
+                        f"unknown scenario '{value}'{_did_you_mean(value, scenario_ids)}",
+                    )
     default_scenario = chk.text(meta, "default_scenario", "metadata", None)
     if default_scenario is not None and default_scenario not in scenario_ids:
-        chk.add(meta.line_of("default_scenario"), "metadata", f"unknown default_scenario '{default_scenario}'{_did_you_mean(default_scenario, scenario_ids)}")
+        chk.add(
+            meta.line_of("default_scenario"),
+            "metadata",
+            f"unknown default_scenario '{default_scenario}'{_did_you_mean(default_scenario, scenario_ids)}",
+        )
     if not nodes and "nodes" in top:
         chk.add(top.line_of("nodes"), "nodes", "the model has no nodes")
     chk.raise_if_any()
@@ -154,11 +168,7 @@ def _read_regions(chk: Checker, top: LineDict) -> list[Region]:
             continue
         rect = entry.get("rect")
         if not (
-            isinstance(rect, list)
-            and len(rect) == 4
-            and all(is_finite_number(v) for v in rect)
-            and rect[2] > 0
-            and rect[3] > 0
+            isinstance(rect, list) and len(rect) == 4 and all(is_finite_number(v) for v in rect) and rect[2] > 0 and rect[3] > 0
         ):
             chk.add(entry.line_of("rect"), name, "'rect' must be four numbers [x, y, width, height] with positive size")
             continue
@@ -183,7 +193,9 @@ def _read_nodes(chk: Checker, top: LineDict, check_refs) -> list[Node]:
         if nid is None:
             continue
         if not _ID.match(nid):
-            chk.add(entry.line_of("id"), name, "an id must be snake_case: lower-case letters, digits and _, starting with a letter")
+            chk.add(
+                entry.line_of("id"), name, "an id must be snake_case: lower-case letters, digits and _, starting with a letter"
+            )
         if nid in seen:
             chk.add(entry.line_of("id"), name, f"duplicate node id '{nid}' (first defined on line {seen[nid]})")
             continue
@@ -191,11 +203,7 @@ def _read_nodes(chk: Checker, top: LineDict, check_refs) -> list[Node]:
         position = None
         if "position" in entry:
             pos = entry["position"]
-            if (
-                isinstance(pos, list)
-                and len(pos) == 2
-                and all(is_finite_number(v) for v in pos)
-            ):
+            if isinstance(pos, list) and len(pos) == 2 and all(is_finite_number(v) for v in pos):
                 position = (float(pos[0]), float(pos[1]))
             else:
                 chk.add(entry.line_of("position"), name, "'position' must be two numbers [x, y]")
@@ -317,8 +325,14 @@ def _read_scenarios(chk: Checker, top: LineDict, input_ids: set[str]) -> list[Sc
         if any(s.id == sid for s in out):
             chk.add(entry.line_of("id"), name, f"duplicate scenario id '{sid}'")
             continue
-        out.append(Scenario(sid, chk.text(entry, "label", name) or sid, chk.text(entry, "description", name) or "",
-                            _levels(chk, entry, "inputs", name, input_ids, 0.0, 1.0)))
+        out.append(
+            Scenario(
+                sid,
+                chk.text(entry, "label", name) or sid,
+                chk.text(entry, "description", name) or "",
+                _levels(chk, entry, "inputs", name, input_ids, 0.0, 1.0),
+            )
+        )
     return out
 
 

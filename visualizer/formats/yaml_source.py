@@ -93,9 +93,7 @@ def _construct_mapping(loader: _LineLoader, node, deep=False):
         try:
             hash(key)
         except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a mapping key must be plain text", key_node.start_mark
-            ) from None
+            raise yaml.constructor.ConstructorError(None, None, "a mapping key must be plain text", key_node.start_mark) from None
         if key in mapping:
             loader.duplicate_keys.append((key_node.start_mark.line + 1, str(key)))
         mapping[key] = loader.construct_object(value_node, deep=True)
@@ -235,7 +233,9 @@ class Checker:
             return default
         if low is not None and (value < low or (low_open and value == low)):
             bound = f"greater than {low:g}" if low_open else f"at least {low:g}"
-            self.add(line, entry, f"'{name}' is {value:g}; it must be {bound}" + (f" and at most {high:g}" if high is not None else ""))
+            self.add(
+                line, entry, f"'{name}' is {value:g}; it must be {bound}" + (f" and at most {high:g}" if high is not None else "")
+            )
             return default
         if high is not None and value > high:
             self.add(line, entry, f"'{name}' is {value:g}; it must be at most {high:g}")

@@ -123,7 +123,9 @@ def run_app(model_path: Path | None = None, storyboard: Path | None = None, step
 
         board, _ = load_storyboard(storyboard)  # problems go to the terminal before any window opens
         if not 1 <= step <= len(board.steps):
-            raise UserError(f"--step {step} is outside 1..{len(board.steps)} ({len(board.steps)} steps in {Path(storyboard).name})")
+            raise UserError(
+                f"--step {step} is outside 1..{len(board.steps)} ({len(board.steps)} steps in {Path(storyboard).name})"
+            )
     window = make_window(model_path)
     reporter = ErrorReporter(lambda: window)
     reporter.install()
@@ -172,8 +174,14 @@ class _Headless:
         self.scratch.cleanup()
 
 
-def screenshot(out: Path, model_path: Path | None, scenario: str | None, interventions: dict[str, float], time: float | None,
-               size: tuple[int, int]) -> Path:
+def screenshot(
+    out: Path,
+    model_path: Path | None,
+    scenario: str | None,
+    interventions: dict[str, float],
+    time: float | None,
+    size: tuple[int, int],
+) -> Path:
     """Render the whole window offscreen at ``size`` and write a PNG.
 
     Interventions start from the scenario's steady state; ``time`` (in the
@@ -212,14 +220,16 @@ def render(out: Path, model_path, scenario, interventions, time, size, dpi: int 
         if window.presentation is not None:
             board_step = window.presentation.storyboard.steps[step - 1]
             camera = window.scene.nodes_rect(board_step.camera or board_step.visible or ())
-        return export_image(window.scene, out, size, dpi, caption=view.caption, heading=view.heading, progress=view.progress,
-                            camera=camera)
+        return export_image(
+            window.scene, out, size, dpi, caption=view.caption, heading=view.heading, progress=view.progress, camera=camera
+        )
     finally:
         headless.close()
 
 
-def export_movie(out: Path, model_path, scenario, interventions, storyboard, fps: int, size, seconds_per_step: float,
-                 seconds: float, progress) -> tuple[Path, int]:
+def export_movie(
+    out: Path, model_path, scenario, interventions, storyboard, fps: int, size, seconds_per_step: float, seconds: float, progress
+) -> tuple[Path, int]:
     """A movie of the storyboard (or, without one, of the animation after the interventions start)."""
     from visualizer.qt.movie import MovieMaker
 

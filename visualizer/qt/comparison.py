@@ -37,7 +37,9 @@ def comparison_choices(session: Session) -> list[tuple[str, Condition]]:
     out = []
     for iv in model.interventions:
         if iv.id not in cond.interventions:
-            out.append((f"+ {iv.label}", Condition(cond.scenario, {**cond.interventions, iv.id: 1.0}, dict(cond.inputs), cond.knockouts)))
+            out.append(
+                (f"+ {iv.label}", Condition(cond.scenario, {**cond.interventions, iv.id: 1.0}, dict(cond.inputs), cond.knockouts))
+            )
     if len(cond.interventions) < len(model.interventions):
         everything = {iv.id: 1.0 for iv in model.interventions}
         out.append(("+ all interventions", Condition(cond.scenario, everything, dict(cond.inputs), cond.knockouts)))

@@ -186,8 +186,10 @@ class ControlPanel(QWidget):
         for key, badge in BADGES.items():
             if groups.get(key):
                 names = ", ".join(groups[key])
-                lines.append(f"<p style='margin:2px'><span style='color:{badge.color};font-weight:bold'>{badge.symbol} "
-                             f"{badge.label}:</span> {names}</p>")
+                lines.append(
+                    f"<p style='margin:2px'><span style='color:{badge.color};font-weight:bold'>{badge.symbol} "
+                    f"{badge.label}:</span> {names}</p>"
+                )
         text = "".join(lines) or "<i>Nothing differs from the reference.</i>"
         if text != self.summary.text():
             self.summary.setText(text)

@@ -24,8 +24,12 @@ PARTICLE_LEVELS = 8
 
 def on_screen(boxes: np.ndarray, exposed: QRectF) -> np.ndarray:
     """Indices of the boxes (rows x0, y0, x1, y1) that meet the exposed rectangle."""
-    return np.flatnonzero((boxes[:, 2] >= exposed.left()) & (boxes[:, 0] <= exposed.right())
-                          & (boxes[:, 3] >= exposed.top()) & (boxes[:, 1] <= exposed.bottom()))
+    return np.flatnonzero(
+        (boxes[:, 2] >= exposed.left())
+        & (boxes[:, 0] <= exposed.right())
+        & (boxes[:, 3] >= exposed.top())
+        & (boxes[:, 1] <= exposed.bottom())
+    )
 
 
 def _segment_hits(ax: float, ay: float, bx: float, by: float, box: tuple[float, float, float, float]) -> bool:
@@ -214,8 +218,14 @@ class EdgeItem(QGraphicsItem):
         return points
 
     def set_flags(self, *, dimmed=None, highlighted=None, flashing=None, detail=None, theme=None, particles=None) -> None:
-        for name, value in (("dimmed", dimmed), ("highlighted", highlighted), ("flashing", flashing), ("detail", detail),
-                            ("theme", theme), ("particles_enabled", particles)):
+        for name, value in (
+            ("dimmed", dimmed),
+            ("highlighted", highlighted),
+            ("flashing", flashing),
+            ("detail", detail),
+            ("theme", theme),
+            ("particles_enabled", particles),
+        ):
             if value is not None and getattr(self, name) != value:
                 setattr(self, name, value)
                 self.changed()
@@ -365,8 +375,9 @@ class EdgeLayer(QGraphicsItem):
         self._overview: list[tuple[QPen, list[QLineF]]] | None = None
         if self.batched:
             self._chords = [QLineF(e.path.pointAtPercent(0.0), e._end) for e in edges]
-            self.boxes = np.array([(b.left(), b.top(), b.right(), b.bottom()) for b in (e._bounds for e in edges)],
-                                   float).reshape(-1, 4)
+            self.boxes = np.array(
+                [(b.left(), b.top(), b.right(), b.bottom()) for b in (e._bounds for e in edges)], float
+            ).reshape(-1, 4)
             self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.setZValue(4)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
@@ -423,6 +434,13 @@ class EdgeLayer(QGraphicsItem):
 def _over(color: QColor, background: QColor) -> QColor:
     """The opaque colour ``color`` shows when laid over ``background``."""
     a = color.alphaF()
-    return QColor.fromRgbF(*(c * a + b * (1.0 - a) for c, b in ((color.redF(), background.redF()),
-                                                                (color.greenF(), background.greenF()),
-                                                                (color.blueF(), background.blueF()))))
+    return QColor.fromRgbF(
+        *(
+            c * a + b * (1.0 - a)
+            for c, b in (
+                (color.redF(), background.redF()),
+                (color.greenF(), background.greenF()),
+                (color.blueF(), background.blueF()),
+            )
+        )
+    )

@@ -32,8 +32,17 @@ def _uncached(scene):
     return modes
 
 
-def export_image(scene, path: str | Path, size: tuple[int, int] = (1600, 1000), dpi: int = 96, caption: str = "",
-                 heading: str | None = None, progress=None, legend: bool = True, camera: QRectF | None = None) -> Path:
+def export_image(
+    scene,
+    path: str | Path,
+    size: tuple[int, int] = (1600, 1000),
+    dpi: int = 96,
+    caption: str = "",
+    heading: str | None = None,
+    progress=None,
+    legend: bool = True,
+    camera: QRectF | None = None,
+) -> Path:
     """Write the diagram to ``path`` (.png, .svg or .pdf) at ``size`` pixels (PDF: the same size in points at ``dpi``)."""
     path = Path(path)
     suffix = path.suffix.lower()
@@ -101,7 +110,9 @@ def _pdf(view, tmp: Path, width: int, height: int, dpi: int) -> None:
     writer = QPdfWriter(str(tmp))
     writer.setResolution(dpi)
     points = QSizeF(width * 72.0 / dpi, height * 72.0 / dpi)
-    writer.setPageLayout(QPageLayout(QPageSize(points, QPageSize.Unit.Point), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+    writer.setPageLayout(
+        QPageLayout(QPageSize(points, QPageSize.Unit.Point), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0))
+    )
     writer.setTitle(view.heading or view.pathway.session.model.title)
     writer.setCreator("Insulin Pathway Visualizer")
     painter = QPainter(writer)

@@ -26,13 +26,21 @@ class HelpOverlay(QWidget):
             keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts())
             if keys:
                 name = action.text().replace("&", "").rstrip("…")
-                rows.append(f"<tr><td align='right' style='padding:3px 14px'><b>{html.escape(keys)}</b></td>"
-                            f"<td style='padding:3px 14px'>{html.escape(name)}</td></tr>")
-        rows.append("<tr><td align='right' style='padding:3px 14px'><b>Wheel, drag</b></td><td style='padding:3px 14px'>Zoom, pan</td></tr>")
-        rows.append("<tr><td align='right' style='padding:3px 14px'><b>Click, right-click a node</b></td>"
-                    "<td style='padding:3px 14px'>Inspect and plot it; knock it out</td></tr>")
-        self.label.setText("<h2>Keyboard shortcuts</h2><table>" + "".join(rows) + "</table>"
-                           "<p style='color:#cccccc'>Press F1 or Esc, or click, to close</p>")
+                rows.append(
+                    f"<tr><td align='right' style='padding:3px 14px'><b>{html.escape(keys)}</b></td>"
+                    f"<td style='padding:3px 14px'>{html.escape(name)}</td></tr>"
+                )
+        rows.append(
+            "<tr><td align='right' style='padding:3px 14px'><b>Wheel, drag</b></td><td style='padding:3px 14px'>Zoom, pan</td></tr>"
+        )
+        rows.append(
+            "<tr><td align='right' style='padding:3px 14px'><b>Click, right-click a node</b></td>"
+            "<td style='padding:3px 14px'>Inspect and plot it; knock it out</td></tr>"
+        )
+        self.label.setText(
+            "<h2>Keyboard shortcuts</h2><table>" + "".join(rows) + "</table>"
+            "<p style='color:#cccccc'>Press F1 or Esc, or click, to close</p>"
+        )
         self.hide()
 
     def toggle(self) -> None:

@@ -100,7 +100,10 @@ class Inspector(QTextBrowser):
         else:
             parts.append("<p><a href='explain:node'>Why is it here, and what fixes it?</a></p>")
         cited: list[str] = list(node.references)
-        for title, items, other in (("Inputs", model.incoming(node_id), "source"), ("Outputs", model.outgoing(node_id), "target")):
+        for title, items, other in (
+            ("Inputs", model.incoming(node_id), "source"),
+            ("Outputs", model.outgoing(node_id), "target"),
+        ):
             if not items:
                 continue
             parts.append(f"<h4>{title}</h4><ul>")

@@ -18,8 +18,14 @@ class InterventionItem(QGraphicsItem):
     _font.setPixelSize(13)
     _font.setBold(True)
 
-    def __init__(self, intervention: Intervention, intensity: float, anchor: QPointF, targets: list[tuple[QPointF, float]],
-                 theme: Theme = THEMES["light"]):
+    def __init__(
+        self,
+        intervention: Intervention,
+        intensity: float,
+        anchor: QPointF,
+        targets: list[tuple[QPointF, float]],
+        theme: Theme = THEMES["light"],
+    ):
         super().__init__()
         self.intervention = intervention
         self.theme = theme
@@ -53,7 +59,9 @@ class InterventionItem(QGraphicsItem):
             painter.setBrush(QColor("#FFFFFF"))
             painter.drawEllipse(point, 10, 10)
             painter.setPen(QColor("#0072B2"))
-            painter.drawText(QRectF(point.x() - 10, point.y() - 11, 20, 20), Qt.AlignmentFlag.AlignCenter, "+" if delta > 0 else "−")
+            painter.drawText(
+                QRectF(point.x() - 10, point.y() - 11, 20, 20), Qt.AlignmentFlag.AlignCenter, "+" if delta > 0 else "−"
+            )
         painter.setPen(QPen(QColor("#0072B2"), 2.0))
         painter.setBrush(QColor("#DCEBF7"))
         painter.drawPath(self._path)

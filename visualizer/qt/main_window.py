@@ -128,14 +128,20 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         ph = self.session.playhead
         a = self._action
-        self.open_action = a("&Open model…", self.open_dialog, QKeySequence.StandardKey.Open, "Open a model file (.yaml or Netflux .xlsx)")
-        self.builtin_action = a("Open &built-in model", lambda: self.open_model(builtin_model_path()), None, "The insulin signalling model")
+        self.open_action = a(
+            "&Open model…", self.open_dialog, QKeySequence.StandardKey.Open, "Open a model file (.yaml or Netflux .xlsx)"
+        )
+        self.builtin_action = a(
+            "Open &built-in model", lambda: self.open_model(builtin_model_path()), None, "The insulin signalling model"
+        )
         self.reload_action = a("&Reload model", self.reload, "Ctrl+Shift+R", "Read the model file again")
         self.export_action = a("&Export picture…", self.export_dialog, "Ctrl+E", "Save the diagram as PNG, SVG or PDF")
-        self.data_action = a("Export &data…", self.data_dialog, None,
-                             "Time courses (CSV or JSON), steady state or the recovery table (CSV)")
-        self.movie_action = a("Export &movie…", self.movie_dialog, "Ctrl+Shift+E",
-                              "Save the animation (or the open storyboard) as MP4 or GIF")
+        self.data_action = a(
+            "Export &data…", self.data_dialog, None, "Time courses (CSV or JSON), steady state or the recovery table (CSV)"
+        )
+        self.movie_action = a(
+            "Export &movie…", self.movie_dialog, "Ctrl+Shift+E", "Save the animation (or the open storyboard) as MP4 or GIF"
+        )
         self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
         self.play_action = a("&Play / pause", ph.toggle, "Space", "Play or pause the simulated time")
         self.forward_action = a("Step &forward", lambda: ph.step(1), "Right", "One frame forward")
@@ -149,24 +155,47 @@ class MainWindow(QMainWindow):
         self.zoom_in_action = a("Zoom &in", self.view.zoom_in, [QKeySequence.StandardKey.ZoomIn, "Ctrl+="], "Zoom in")
         self.zoom_out_action = a("Zoom &out", self.view.zoom_out, QKeySequence.StandardKey.ZoomOut, "Zoom out")
         self.fit_action = a("&Fit to window", self.view.fit, ["Ctrl+0", "F"], "Show the whole diagram")
-        self.ghost_action = a("Show &healthy level", self.controls.ghost_check.setChecked, "H", "Mark healthy values on every node", checkable=True)
+        self.ghost_action = a(
+            "Show &healthy level", self.controls.ghost_check.setChecked, "H", "Mark healthy values on every node", checkable=True
+        )
         self.dark_action = a("&Dark theme", self._set_dark, "Ctrl+D", "Switch between light and dark", checkable=True)
-        self.contrast_action = a("&High-contrast theme", self._set_contrast, "Ctrl+Shift+H",
-                                 "White on black with strong colours, for projectors in bright rooms", checkable=True)
+        self.contrast_action = a(
+            "&High-contrast theme",
+            self._set_contrast,
+            "Ctrl+Shift+H",
+            "White on black with strong colours, for projectors in bright rooms",
+            checkable=True,
+        )
         self.search_action = a("&Find node…", self._focus_search, QKeySequence.StandardKey.Find, "Find a node and centre it")
-        self.panels_action = a("Side &panels", self._show_panels, "F9", "Show or hide the controls and the inspector", checkable=True)
+        self.panels_action = a(
+            "Side &panels", self._show_panels, "F9", "Show or hide the controls and the inspector", checkable=True
+        )
         self.plots_action = a("P&lots", self._show_plots, "F10", "Show or hide the plots under the diagram", checkable=True)
         self.panels_action.setChecked(True)
         self.plots_action.setChecked(True)
-        self.open_story_action = a("Open &storyboard…", self.open_storyboard_dialog, "Ctrl+Shift+O", "Open a lecture storyboard (.yaml)")
-        self.present_action = a("&Present", self.start_presentation, "F5", "Full-screen lecture from the current step (Esc leaves)")
-        self.signal_insulin_action = a("Step the signal from &insulin", lambda: self.start_signal_step("insulin"), "Ctrl+1",
-                                       "Light the cascade one hop per key press (N); Esc ends")
-        self.signal_exercise_action = a("Step the signal from muscle &contraction", lambda: self.start_signal_step("muscle_contraction"),
-                                        "Ctrl+2", "Light the contraction route one hop per key press (N); Esc ends")
+        self.open_story_action = a(
+            "Open &storyboard…", self.open_storyboard_dialog, "Ctrl+Shift+O", "Open a lecture storyboard (.yaml)"
+        )
+        self.present_action = a(
+            "&Present", self.start_presentation, "F5", "Full-screen lecture from the current step (Esc leaves)"
+        )
+        self.signal_insulin_action = a(
+            "Step the signal from &insulin",
+            lambda: self.start_signal_step("insulin"),
+            "Ctrl+1",
+            "Light the cascade one hop per key press (N); Esc ends",
+        )
+        self.signal_exercise_action = a(
+            "Step the signal from muscle &contraction",
+            lambda: self.start_signal_step("muscle_contraction"),
+            "Ctrl+2",
+            "Light the contraction route one hop per key press (N); Esc ends",
+        )
         self.signal_next_action = a("Next &hop", self.next_signal_hop, "N", "Advance the signal one hop")
         self.signal_end_action = a("&End signal step", self._on_escape, "Esc", "Close the shortcut list, or end signal stepping")
-        self.compare_action = a("&Compare side by side…", self.open_comparison, "Ctrl+K", "Two conditions with one playhead and camera")
+        self.compare_action = a(
+            "&Compare side by side…", self.open_comparison, "Ctrl+K", "Two conditions with one playhead and camera"
+        )
         self.help_action = a("&Keyboard shortcuts", self.toggle_help, "F1", "List every shortcut")
         self.about_action = a("&About", self._about)
         self.dark_action.setChecked(self.theme.name == "dark")
@@ -193,8 +222,16 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.panels_action)
         view_menu.addAction(self.plots_action)
         play_menu = menu.addMenu("&Playback")
-        for act in (self.play_action, self.forward_action, self.back_action, self.restart_action, self.end_action,
-                    self.faster_action, self.slower_action, self.loop_action):
+        for act in (
+            self.play_action,
+            self.forward_action,
+            self.back_action,
+            self.restart_action,
+            self.end_action,
+            self.faster_action,
+            self.slower_action,
+            self.loop_action,
+        ):
             play_menu.addAction(act)
         model_menu = menu.addMenu("&Model")
         model_menu.addAction(self.reset_action)
@@ -231,12 +268,35 @@ class MainWindow(QMainWindow):
 
     def actions_for_help(self) -> list[QAction]:
         return [
-            self.play_action, self.forward_action, self.back_action, self.restart_action, self.end_action,
-            self.faster_action, self.slower_action, self.loop_action, self.zoom_in_action, self.zoom_out_action,
-            self.fit_action, self.search_action, self.ghost_action, self.dark_action, self.contrast_action, self.panels_action, self.plots_action,
-            self.reset_action, self.present_action, self.open_story_action, self.signal_insulin_action,
-            self.signal_exercise_action, self.signal_next_action, self.signal_end_action,
-            self.open_action, self.reload_action, self.export_action, self.help_action, self.quit_action,
+            self.play_action,
+            self.forward_action,
+            self.back_action,
+            self.restart_action,
+            self.end_action,
+            self.faster_action,
+            self.slower_action,
+            self.loop_action,
+            self.zoom_in_action,
+            self.zoom_out_action,
+            self.fit_action,
+            self.search_action,
+            self.ghost_action,
+            self.dark_action,
+            self.contrast_action,
+            self.panels_action,
+            self.plots_action,
+            self.reset_action,
+            self.present_action,
+            self.open_story_action,
+            self.signal_insulin_action,
+            self.signal_exercise_action,
+            self.signal_next_action,
+            self.signal_end_action,
+            self.open_action,
+            self.reload_action,
+            self.export_action,
+            self.help_action,
+            self.quit_action,
         ]
 
     @property
@@ -311,8 +371,16 @@ class MainWindow(QMainWindow):
             size = (view.viewport().width() * scale, view.viewport().height() * scale)
         visible = view.mapToScene(view.viewport().rect()).boundingRect()
         try:
-            export_image(self.scene, path, size, dpi=192 if size[0] > view.viewport().width() else 96, caption=view.caption,
-                         heading=view.heading, progress=view.progress, camera=visible)
+            export_image(
+                self.scene,
+                path,
+                size,
+                dpi=192 if size[0] > view.viewport().width() else 96,
+                caption=view.caption,
+                heading=view.heading,
+                progress=view.progress,
+                camera=visible,
+            )
         except UserError as exc:
             self.warn("Export failed", str(exc))
             return False
@@ -328,7 +396,9 @@ class MainWindow(QMainWindow):
 
     def data_dialog(self) -> None:
         folder = Path(str(self.settings.value("export_folder", str(Path.home()))))
-        path, chosen = QFileDialog.getSaveFileName(self, "Export data", str(folder / "simulation.csv"), ";;".join(self.DATA_FILTERS))
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Export data", str(folder / "simulation.csv"), ";;".join(self.DATA_FILTERS)
+        )
         if path:
             self.settings.setValue("export_folder", str(Path(path).parent))
             self.export_data(Path(path), self.DATA_FILTERS.get(chosen, "trajectory_csv"))
@@ -363,7 +433,9 @@ class MainWindow(QMainWindow):
             self.settings.setValue("export_folder", str(Path(path).parent))
             self.export_movie(Path(path))
 
-    def export_movie(self, path: Path, size=(1280, 720), fps: int = 30, seconds: float = 10.0, seconds_per_step: float = 4.0) -> bool:
+    def export_movie(
+        self, path: Path, size=(1280, 720), fps: int = 30, seconds: float = 10.0, seconds_per_step: float = 4.0
+    ) -> bool:
         """The open storyboard (or else the current animation) as a movie, with a cancellable progress dialog."""
         from PySide6.QtWidgets import QProgressDialog
 
@@ -655,8 +727,12 @@ class MainWindow(QMainWindow):
     def _about(self) -> None:
         from visualizer import __version__
 
-        QMessageBox.about(self, "About", f"<b>Insulin Pathway Visualizer</b> {__version__}<br>"
-                          "An animated, model-driven diagram of insulin signalling and its recovery.")
+        QMessageBox.about(
+            self,
+            "About",
+            f"<b>Insulin Pathway Visualizer</b> {__version__}<br>"
+            "An animated, model-driven diagram of insulin signalling and its recovery.",
+        )
 
     # -- window life -----------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -710,4 +786,3 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.help_overlay.setGeometry(self.centralWidget().rect())
-

@@ -35,8 +35,9 @@ class MovieMaker:
     ``progress(done, total)`` is called after every frame; returning False cancels.
     """
 
-    def __init__(self, window, size: tuple[int, int] = (1280, 720), fps: int = 30,
-                 progress: Callable[[int, int], bool] | None = None):
+    def __init__(
+        self, window, size: tuple[int, int] = (1280, 720), fps: int = 30, progress: Callable[[int, int], bool] | None = None
+    ):
         width, height = size
         if not (64 <= width <= 7680 and 64 <= height <= 4320):
             raise UserError(f"movie size {width}x{height} must be between 64x64 and 7680x4320")
@@ -128,7 +129,9 @@ class MovieMaker:
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix not in MOVIE_FORMATS:
-            raise UserError(f"{path}: cannot write '{suffix or '(no extension)'}' movies; choose one of: {', '.join(MOVIE_FORMATS)}")
+            raise UserError(
+                f"{path}: cannot write '{suffix or '(no extension)'}' movies; choose one of: {', '.join(MOVIE_FORMATS)}"
+            )
         writer = _write_mp4 if suffix == ".mp4" else _write_gif
         try:
             return write_atomically(path, lambda tmp: writer(tmp, self._counted(frames, total), self.fps))
@@ -145,9 +148,18 @@ class MovieMaker:
 def _write_mp4(tmp: Path, frames, fps: int) -> None:
     import imageio.v2 as imageio
 
-    writer = imageio.get_writer(str(tmp), format="FFMPEG", mode="I", fps=fps, codec="libx264", quality=7,
-                                pixelformat="yuv420p", macro_block_size=2, ffmpeg_log_level="error",
-                                output_params=["-preset", "superfast"])
+    writer = imageio.get_writer(
+        str(tmp),
+        format="FFMPEG",
+        mode="I",
+        fps=fps,
+        codec="libx264",
+        quality=7,
+        pixelformat="yuv420p",
+        macro_block_size=2,
+        ffmpeg_log_level="error",
+        output_params=["-preset", "superfast"],
+    )
     try:
         for frame in frames:
             writer.append_data(frame)
@@ -161,8 +173,9 @@ def _write_gif(tmp: Path, frames, fps: int) -> None:
     images = [Image.fromarray(frame).convert("P", palette=Image.Palette.ADAPTIVE, colors=255) for frame in frames]
     if not images:
         raise UserError("no frames to write")
-    images[0].save(str(tmp), format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0,
-                   optimize=False)
+    images[0].save(
+        str(tmp), format="GIF", save_all=True, append_images=images[1:], duration=round(1000 / fps), loop=0, optimize=False
+    )
 
 
 def terminal_progress(stream) -> Callable[[int, int], bool]:

@@ -21,7 +21,18 @@ MIN_NODE_WIDTH = 96.0
 BAR_HEIGHT = 6.0
 BADGE_RADIUS = 10.0
 
-_ROUNDED = {"ligand", "receptor", "adaptor", "kinase", "phosphatase", "gap", "transcription_regulator", "protein", "transporter", "cytokine"}
+_ROUNDED = {
+    "ligand",
+    "receptor",
+    "adaptor",
+    "kinase",
+    "phosphatase",
+    "gap",
+    "transcription_regulator",
+    "protein",
+    "transporter",
+    "cytokine",
+}
 _ELLIPSE = {"lipid", "small_molecule"}
 
 
@@ -40,12 +51,32 @@ def glyph_path(kind: str, rect: QRectF) -> QPainterPath:
     elif kind in _ELLIPSE:
         path.addEllipse(rect)
     elif kind == "phenotype":
-        path.addPolygon(QPolygonF([QPointF(x + cut, y), QPointF(x + w - cut, y), QPointF(x + w, y + h / 2), QPointF(x + w - cut, y + h),
-                                   QPointF(x + cut, y + h), QPointF(x, y + h / 2)]))
+        path.addPolygon(
+            QPolygonF(
+                [
+                    QPointF(x + cut, y),
+                    QPointF(x + w - cut, y),
+                    QPointF(x + w, y + h / 2),
+                    QPointF(x + w - cut, y + h),
+                    QPointF(x + cut, y + h),
+                    QPointF(x, y + h / 2),
+                ]
+            )
+        )
         path.closeSubpath()
     elif kind == "input":
-        path.addPolygon(QPolygonF([QPointF(x, y), QPointF(x + w, y), QPointF(x + w - cut, y + h / 2), QPointF(x + w, y + h),
-                                   QPointF(x, y + h), QPointF(x + cut, y + h / 2)]))
+        path.addPolygon(
+            QPolygonF(
+                [
+                    QPointF(x, y),
+                    QPointF(x + w, y),
+                    QPointF(x + w - cut, y + h / 2),
+                    QPointF(x + w, y + h),
+                    QPointF(x, y + h),
+                    QPointF(x + cut, y + h / 2),
+                ]
+            )
+        )
         path.closeSubpath()
     else:
         path.addRect(rect)
@@ -134,8 +165,13 @@ class NodeItem(QGraphicsItem):
     _UNSET = object()
 
     def set_flags(self, *, knocked_out=None, highlighted=None, show_ghost=None, detail=None, theme=None, override=_UNSET) -> None:
-        for name, value in (("knocked_out", knocked_out), ("highlighted", highlighted), ("show_ghost", show_ghost),
-                            ("detail", detail), ("theme", theme)):
+        for name, value in (
+            ("knocked_out", knocked_out),
+            ("highlighted", highlighted),
+            ("show_ghost", show_ghost),
+            ("detail", detail),
+            ("theme", theme),
+        ):
             if value is not None and getattr(self, name) != value:
                 setattr(self, name, value)
                 self._look_changed()
@@ -193,7 +229,9 @@ class NodeItem(QGraphicsItem):
         text_color = text_color_on(fill)
         painter.setPen(text_color)
         painter.setFont(self._font)
-        origin = QPointF(-self._text_size.width() / 2, rect.top() + (rect.height() - BAR_HEIGHT - 4 - self._text_size.height()) / 2)
+        origin = QPointF(
+            -self._text_size.width() / 2, rect.top() + (rect.height() - BAR_HEIGHT - 4 - self._text_size.height()) / 2
+        )
         painter.drawStaticText(origin, self._text)
         self._paint_bar(painter, text_color)
         if self.knocked_out:
@@ -230,8 +268,11 @@ class NodeItem(QGraphicsItem):
         painter.drawEllipse(center, BADGE_RADIUS, BADGE_RADIUS)
         painter.setPen(QColor("#FFFFFF"))
         painter.setFont(self._badge_font)
-        painter.drawText(QRectF(center.x() - BADGE_RADIUS, center.y() - BADGE_RADIUS, 2 * BADGE_RADIUS, 2 * BADGE_RADIUS),
-                         Qt.AlignmentFlag.AlignCenter, badge.symbol)
+        painter.drawText(
+            QRectF(center.x() - BADGE_RADIUS, center.y() - BADGE_RADIUS, 2 * BADGE_RADIUS, 2 * BADGE_RADIUS),
+            Qt.AlignmentFlag.AlignCenter,
+            badge.symbol,
+        )
 
     def boundary_point(self, toward: QPointF) -> QPointF:
         """Where a line from the centre towards ``toward`` (scene coordinates) leaves the glyph."""
@@ -247,8 +288,11 @@ class NodeItem(QGraphicsItem):
         return QPointF(center.x() + dx * t, center.y() + dy * t)
 
 
-_LAYER_CHANGES = (QGraphicsItem.GraphicsItemChange.ItemOpacityHasChanged, QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged,
-                  QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged)
+_LAYER_CHANGES = (
+    QGraphicsItem.GraphicsItemChange.ItemOpacityHasChanged,
+    QGraphicsItem.GraphicsItemChange.ItemVisibleHasChanged,
+    QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged,
+)
 
 #: Below this level of detail a large model's nodes are plain coloured blocks.
 OVERVIEW_LOD = 0.3

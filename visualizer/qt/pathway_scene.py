@@ -136,7 +136,11 @@ class PathwayScene(QGraphicsScene):
                 continue
             # AND group: legs meet at a junction beside the target, one arrow goes on into it.
             src_points = [self.node_items[m.source].pos() for m in members if m.source != target]
-            mean = QPointF(sum(p.x() for p in src_points) / len(src_points), sum(p.y() for p in src_points) / len(src_points)) if src_points else tgt.pos() + QPointF(0, -80)
+            mean = (
+                QPointF(sum(p.x() for p in src_points) / len(src_points), sum(p.y() for p in src_points) / len(src_points))
+                if src_points
+                else tgt.pos() + QPointF(0, -80)
+            )
             activators = [self.node_items[m.source].pos() for m in members if not m.inhibits and m.source != target]
             if activators:
                 mean = QPointF(sum(p.x() for p in activators) / len(activators), sum(p.y() for p in activators) / len(activators))

@@ -216,8 +216,19 @@ class PathwayView(QGraphicsView):
         scene = self.pathway
         session = scene.session
         clock = 130 if width < 900 else 250
-        key = (width, height, self.text_scale, scene.theme.name, self.heading, session.model.title, self.condition_text(),
-               self.progress, self.caption, self.show_legend, session.references is None)
+        key = (
+            width,
+            height,
+            self.text_scale,
+            scene.theme.name,
+            self.heading,
+            session.model.title,
+            self.condition_text(),
+            self.progress,
+            self.caption,
+            self.show_legend,
+            session.references is None,
+        )
         bands = [(0.0, TITLE_BAND, lambda p: self._draw_title(p, width, clock))]
         bottom = height
         if self.caption:
@@ -239,8 +250,11 @@ class PathwayView(QGraphicsView):
             painter.scale(self.text_scale, self.text_scale)
         painter.setPen(QColor(scene.theme.text))
         painter.setFont(self._title_font)
-        painter.drawText(QRectF(width - clock - 10, 6, clock, 30), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                         session.timeline.label(session.playhead.position))
+        painter.drawText(
+            QRectF(width - clock - 10, 6, clock, 30),
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+            session.timeline.label(session.playhead.position),
+        )
         painter.restore()
 
     def _picture(self, top: float, height: float, width: float, draw) -> QPixmap:
@@ -269,7 +283,9 @@ class PathwayView(QGraphicsView):
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         painter.setPen(QColor(theme.text))
         painter.setFont(self._title_font)
-        title = painter.fontMetrics().elidedText(self.heading or session.model.title, Qt.TextElideMode.ElideRight, int(width - clock - 30))
+        title = painter.fontMetrics().elidedText(
+            self.heading or session.model.title, Qt.TextElideMode.ElideRight, int(width - clock - 30)
+        )
         painter.drawText(QRectF(14, 6, width - clock - 24, 30), left, title)
         painter.setFont(self._font)
         painter.setPen(QColor(theme.muted_text))
@@ -281,8 +297,11 @@ class PathwayView(QGraphicsView):
             painter.drawText(QRectF(width - clock - 10, 38, clock, 24), right, f"step {step} of {steps}")
             painter.fillRect(QRectF(0, 0, width * step / steps, 5), QColor(theme.activation))
         else:
-            painter.drawText(QRectF(width - clock - 10, 38, clock, 24), right,
-                             "since the last change" if clock < 200 else "simulated time since the last change")
+            painter.drawText(
+                QRectF(width - clock - 10, 38, clock, 24),
+                right,
+                "since the last change" if clock < 200 else "simulated time since the last change",
+            )
 
     def _logical_size(self) -> tuple[float, float]:
         """The viewport in overlay units (presentation mode draws the overlay larger)."""

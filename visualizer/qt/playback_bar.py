@@ -22,11 +22,16 @@ class PlaybackBar(QWidget):
         icon = self.style().standardIcon
         self._play_icon = icon(QStyle.StandardPixmap.SP_MediaPlay)
         self._pause_icon = icon(QStyle.StandardPixmap.SP_MediaPause)
-        self.restart_button = self._button(icon(QStyle.StandardPixmap.SP_MediaSkipBackward), "Restart from the last change (Home)",
-                                           lambda: playhead.seek(0.0))
-        self.back_button = self._button(icon(QStyle.StandardPixmap.SP_MediaSeekBackward), "One frame back (Left)", lambda: playhead.step(-1))
+        self.restart_button = self._button(
+            icon(QStyle.StandardPixmap.SP_MediaSkipBackward), "Restart from the last change (Home)", lambda: playhead.seek(0.0)
+        )
+        self.back_button = self._button(
+            icon(QStyle.StandardPixmap.SP_MediaSeekBackward), "One frame back (Left)", lambda: playhead.step(-1)
+        )
         self.play_button = self._button(self._play_icon, "Play / pause (Space)", playhead.toggle)
-        self.forward_button = self._button(icon(QStyle.StandardPixmap.SP_MediaSeekForward), "One frame forward (Right)", lambda: playhead.step(1))
+        self.forward_button = self._button(
+            icon(QStyle.StandardPixmap.SP_MediaSeekForward), "One frame forward (Right)", lambda: playhead.step(1)
+        )
         for b in (self.restart_button, self.back_button, self.play_button, self.forward_button):
             layout.addWidget(b)
         self.slider = QSlider(Qt.Orientation.Horizontal)

@@ -53,8 +53,9 @@ class PlotPanel(QTabWidget):
         self.time_plot.setXRange(0, 1, padding=0.01)
         self.time_plot.setMouseEnabled(x=False, y=False)
         self.time_plot.hideButtons()
-        self.cursor = pg.InfiniteLine(pos=0, angle=90, movable=True, pen=pg.mkPen("#444444", width=2),
-                                      hoverPen=pg.mkPen("#E69F00", width=3))
+        self.cursor = pg.InfiniteLine(
+            pos=0, angle=90, movable=True, pen=pg.mkPen("#444444", width=2), hoverPen=pg.mkPen("#E69F00", width=3)
+        )
         self.cursor.setBounds((0, 1))
         self.cursor.sigPositionChanged.connect(self._on_cursor)
         self.time_plot.addItem(self.cursor)
@@ -86,7 +87,9 @@ class PlotPanel(QTabWidget):
         self.dose_plot.setMouseEnabled(x=False, y=False)
         self.dose_plot.hideButtons()
         self.dose_plot.addLegend(offset=(10, 10))
-        self.dose_marker = pg.InfiniteLine(pos=0, angle=90, movable=False, pen=pg.mkPen("#444444", width=2, style=pg.QtCore.Qt.PenStyle.DashLine))
+        self.dose_marker = pg.InfiniteLine(
+            pos=0, angle=90, movable=False, pen=pg.mkPen("#444444", width=2, style=pg.QtCore.Qt.PenStyle.DashLine)
+        )
         self.dose_plot.addItem(self.dose_marker)
         self.dose_curves: list = []
         dose_layout.addWidget(self.dose_plot, 1)
@@ -131,7 +134,7 @@ class PlotPanel(QTabWidget):
         if node_id in self.selected:
             self.set_selection([n for n in self.selected if n != node_id])
         else:
-            self.set_selection([*self.selected, node_id][-len(PALETTE):])
+            self.set_selection([*self.selected, node_id][-len(PALETTE) :])
 
     def set_selection(self, nodes: list[str]) -> None:
         self.selected = list(nodes)
@@ -175,8 +178,17 @@ class PlotPanel(QTabWidget):
         _clear(self.dose_plot, self.dose_curves)
         self.dose_curves.clear()
         for k, nid in enumerate(self.selected):
-            self.dose_curves.append(self.dose_plot.plot(result.intensities, result.of(nid), pen=_series_pen(k), symbol="o", symbolSize=5,
-                                                        symbolBrush=PALETTE[k % len(PALETTE)], name=session.model.node(nid).label))
+            self.dose_curves.append(
+                self.dose_plot.plot(
+                    result.intensities,
+                    result.of(nid),
+                    pen=_series_pen(k),
+                    symbol="o",
+                    symbolSize=5,
+                    symbolBrush=PALETTE[k % len(PALETTE)],
+                    name=session.model.node(nid).label,
+                )
+            )
         self.dose_marker.setValue(session.condition.interventions.get(name, 0.0))
         self.dose_result = result
 
@@ -203,7 +215,10 @@ class PlotPanel(QTabWidget):
         x = np.arange(len(idx), dtype=float)
         series = []
         if session.references is not None:
-            series += [("Healthy", session.references[0][idx], "#009E73"), ("Insulin-resistant", session.references[1][idx], "#D55E00")]
+            series += [
+                ("Healthy", session.references[0][idx], "#009E73"),
+                ("Insulin-resistant", session.references[1][idx], "#D55E00"),
+            ]
         series.append(("Now", session.values[idx], "#0072B2"))
         width = 0.8 / len(series)
         for k, (name, values, color) in enumerate(series):

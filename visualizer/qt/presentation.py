@@ -95,7 +95,9 @@ class Presentation(QObject):
                 # drops something starts from its own scenario with only what the two share.
                 shared = {k: v for k, v in session.condition.interventions.items() if cond.interventions.get(k) == v}
                 if len(shared) < len(session.condition.interventions) or scenario != session.condition.scenario:
-                    session.jump(Condition(scenario, shared if scenario == session.condition.scenario else {}, {}, cond.knockouts))
+                    session.jump(
+                        Condition(scenario, shared if scenario == session.condition.scenario else {}, {}, cond.knockouts)
+                    )
                 session.apply(cond)
             else:
                 session.jump(cond)
@@ -331,7 +333,11 @@ class PresenterWindow(QWidget):
         self.clock = QLabel()
         row.addWidget(self.clock, 1)
         player = presentation.player
-        for text, slot in (("◀ Previous", player.previous), ("Next ▶", player.next), ("Blank", lambda: hall.toggle_blank("black"))):
+        for text, slot in (
+            ("◀ Previous", player.previous),
+            ("Next ▶", player.next),
+            ("Blank", lambda: hall.toggle_blank("black")),
+        ):
             button = QPushButton(text)
             button.clicked.connect(slot)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -29,9 +29,7 @@ _VIRIDIS = np.array(
     ],
     float,
 )
-_LUT = [
-    QColor(*[int(round(np.interp(i / 255 * 8, np.arange(9), _VIRIDIS[:, c]))) for c in range(3)]) for i in range(256)
-]
+_LUT = [QColor(*[int(round(np.interp(i / 255 * 8, np.arange(9), _VIRIDIS[:, c]))) for c in range(3)]) for i in range(256)]
 
 
 def activity_color(fraction: float) -> QColor:
@@ -94,11 +92,49 @@ _REGION_DARK = {
 }
 
 THEMES = {
-    "light": Theme("light", "#FFFFFF", "#1B1B1B", "#5E5E5E", "#303030", "#6B6B6B", "#3B6EA8", "#C0392B", "#1F77B4",
-                   _REGION_LIGHT, "#B8B2A6", "#D9B27C", "#F7F7F7"),
-    "dark": Theme("dark", "#15171A", "#ECECEC", "#A8A8A8", "#D8D8D8", "#9A9A9A", "#7FB2EE", "#FF7B6B", "#9BD2FF",
-                  _REGION_DARK, "#4D525A", "#8C6A40", "#1E2126"),
-    "high_contrast": Theme("high_contrast", "#000000", "#FFFFFF", "#FFFFFF", "#FFFFFF", "#FFFFFF", "#56B4E9", "#FF5A36",
-                           "#FFFF66", {"tissue": "#0A0A0A", "compartment": "#141E2A", "membrane": "#4A3A18"}, "#FFFFFF",
-                           "#C8A040", "#000000"),
+    "light": Theme(
+        "light",
+        "#FFFFFF",
+        "#1B1B1B",
+        "#5E5E5E",
+        "#303030",
+        "#6B6B6B",
+        "#3B6EA8",
+        "#C0392B",
+        "#1F77B4",
+        _REGION_LIGHT,
+        "#B8B2A6",
+        "#D9B27C",
+        "#F7F7F7",
+    ),
+    "dark": Theme(
+        "dark",
+        "#15171A",
+        "#ECECEC",
+        "#A8A8A8",
+        "#D8D8D8",
+        "#9A9A9A",
+        "#7FB2EE",
+        "#FF7B6B",
+        "#9BD2FF",
+        _REGION_DARK,
+        "#4D525A",
+        "#8C6A40",
+        "#1E2126",
+    ),
+    "high_contrast": Theme(
+        "high_contrast",
+        "#000000",
+        "#FFFFFF",
+        "#FFFFFF",
+        "#FFFFFF",
+        "#FFFFFF",
+        "#56B4E9",
+        "#FF5A36",
+        "#FFFF66",
+        {"tissue": "#0A0A0A", "compartment": "#141E2A", "membrane": "#4A3A18"},
+        "#FFFFFF",
+        "#C8A040",
+        "#000000",
+    ),
 }

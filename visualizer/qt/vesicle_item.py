@@ -31,7 +31,10 @@ class VesicleItem(QGraphicsItem):
         for k in range(MAX_VESICLES):
             fx = (k * 0.618034) % 1.0
             fy = (k * 0.414214) % 1.0
-            start = QPointF(self.storage.left() + 12 + fx * (self.storage.width() - 24), self.storage.top() + 12 + fy * (self.storage.height() - 24))
+            start = QPointF(
+                self.storage.left() + 12 + fx * (self.storage.width() - 24),
+                self.storage.top() + 12 + fy * (self.storage.height() - 24),
+            )
             end = QPointF(self.target.x() + (fx - 0.5) * self.target_width * 0.8, self.target.y())
             self._lanes.append((start, end, (k * 0.381966) % 1.0))
         xs = [p.x() for lane in self._lanes for p in lane[:2]]
