@@ -373,6 +373,8 @@ class EdgeLayer(QGraphicsItem):
         for edge in edges:
             edge.layer = self
         self._overview: list[tuple[QPen, list[QLineF]]] | None = None
+        self.redraw = None
+        """Set when the scene draws the lines in its background instead of showing this item."""
         if self.batched:
             self._chords = [QLineF(e.path.pointAtPercent(0.0), e._end) for e in edges]
             self.boxes = np.array(
@@ -385,7 +387,16 @@ class EdgeLayer(QGraphicsItem):
 
     def edge_changed(self) -> None:
         self._overview = None
-        self.update()
+        if self.redraw is not None:
+            self.redraw()
+        else:
+            self.update()
+
+    def paint_lines(self, painter: QPainter) -> None:
+        """Every visible edge's line and head (small models, from the scene's background)."""
+        painter.save()
+        self._paint_edges(painter, self.edges)
+        painter.restore()
 
     def boundingRect(self) -> QRectF:
         return self._bounds

@@ -100,7 +100,10 @@ class PathwayScene(QGraphicsScene):
         # A large model's edges and junctions are drawn by the layer, not kept as scene items.
         bounds = self.itemsBoundingRect().adjusted(-60, -60, 60, 60)
         self.edge_layer = EdgeLayer(self.edge_items, bounds, list(self.junctions.values()) if self.large else None)
-        self.addItem(self.edge_layer)
+        if self.large:
+            self.addItem(self.edge_layer)
+        else:  # drawn with the regions into the view's cached background: one opaque blit a frame
+            self.edge_layer.redraw = lambda: self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
         self.particles = ParticleLayer(self.edge_items, bounds, self.edge_layer.boxes if self.large else None)
         self.addItem(self.particles)
         self._build_vesicles(model)
@@ -345,6 +348,8 @@ class PathwayScene(QGraphicsScene):
     def drawBackground(self, painter, rect: QRectF) -> None:
         super().drawBackground(painter, rect)
         paint_regions(painter, self.regions, self.theme, rect)
+        if self.edge_layer.scene() is None:
+            self.edge_layer.paint_lines(painter)
 
     def node_at(self, pos) -> str | None:
         for item in self.items(pos):

@@ -44,7 +44,7 @@ class SignalStepper(QObject):
         return True
 
     def _refresh(self) -> None:
-        self.scene.edge_layer.update()  # edge opacities live in the shared edge picture
+        self.scene.edge_layer.edge_changed()  # edge opacities live in the shared edge picture
 
     def advance(self) -> bool:
         """Light the next hop; False when the signal has nowhere further to go."""
