@@ -307,3 +307,27 @@ def test_a_camera_glide_ends_on_the_same_sharp_picture_as_a_cut(window, hall):
     assert view.renderHints() & QPainter.RenderHint.Antialiasing
     assert node.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache
     assert view.grab().toImage() == cut
+
+
+def test_a_step_change_simulates_over_the_next_frames_and_movies_simulate_whole(window, hall, qtbot):
+    import numpy as np
+
+    session = window.session
+    window.presentation.player.go(1)
+    window.animator.stop()
+    qtbot.keyClick(hall, Qt.Key.Key_End)  # a jump cuts straight to the step: nothing to spread
+    assert not session.computing
+    qtbot.keyClick(hall, Qt.Key.Key_Home)
+    window.presentation.player.go(1)
+    window.presentation.player.next()  # reveals the answer
+    window.presentation.player.next()  # step 3 switches caloric restriction on, from the values on screen
+    assert window.presentation.player.index == 2
+    assert session.computing, "the change frame does not pay for the whole simulation"
+    start = session.values.copy()
+    frames = 0
+    while session.computing and frames < 200:
+        window.animator.step(1 / 60)
+        frames += 1
+    assert 1 < frames < 200
+    expected = session.network.simulate(session.condition, session.timeline.times, y0=start).values
+    np.testing.assert_allclose(session.trajectory.values, expected, atol=1e-5)

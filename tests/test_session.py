@@ -116,3 +116,41 @@ def test_unknown_names_change_nothing():
     with pytest.raises(UserError):
         s.set_intervention("magic", 1.0)
     assert s.condition == before
+
+
+def test_a_spread_change_simulates_a_slice_per_frame_and_ends_where_a_whole_one_does():
+    from visualizer.formats import load_builtin_model
+
+    whole, spread = Session(load_builtin_model()), Session(load_builtin_model())
+    cond = whole.network.condition("insulin_resistant", {"aerobic_exercise": 1.0, "weight_loss": 1.0})
+    announced = []
+    spread.trajectory_changed.connect(lambda: announced.append(spread.computing))
+    start = spread.values.copy()
+    whole.apply(cond)
+    spread.apply(cond, spread=True)
+    assert spread.computing and not announced, "nothing is integrated in the frame of the change"
+    np.testing.assert_array_equal(spread.values, start)
+    spread.playhead.seek(0.9)  # ahead of what is computed: the newest values are held, not garbage
+    np.testing.assert_array_equal(spread.values, start)
+    slices = 0
+    while spread.computing:
+        spread.compute(0.0)  # one slice per call
+        slices += 1
+    assert slices > 3 and announced == [False], "the new trajectory is announced once, when complete"
+    np.testing.assert_allclose(spread.trajectory.values, whole.trajectory.values, atol=1e-5)
+    spread.playhead.seek(0.9)
+    whole.playhead.seek(0.9)
+    np.testing.assert_allclose(spread.values, whole.values, atol=1e-5)
+
+
+def test_reading_the_trajectory_finishes_a_spread_simulation():
+    from visualizer.formats import load_builtin_model
+
+    session = Session(load_builtin_model())
+    session.set_intervention("caloric_restriction", 1.0)
+    expected = session.trajectory.values.copy()
+    session.reset()
+    session.apply(session.condition.with_interventions({"caloric_restriction": 1.0}), spread=True)
+    assert session.computing
+    np.testing.assert_allclose(session.trajectory.values, expected, atol=1e-5)
+    assert not session.computing

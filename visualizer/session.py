@@ -10,7 +10,8 @@ objects, so they always agree. Nothing here imports Qt.
 from __future__ import annotations
 
 import math
-from typing import Callable
+import time
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -19,6 +20,9 @@ from visualizer.model import Model
 from visualizer.recovery import NodeRecovery, recovery
 
 __all__ = ["Signal", "Timeline", "Playhead", "Session", "format_time"]
+
+#: Stored times simulated per slice of a spread simulation (a few milliseconds each).
+SLICE_SAMPLES = 16
 
 
 class Signal:
@@ -250,34 +254,89 @@ class Session:
         """Back to the default scenario at its steady state, with nothing switched on."""
         self.set_model(self.model)
 
-    def apply(self, cond: Condition) -> None:
-        """Put ``cond`` in force, simulating onward from the values shown now."""
+    def apply(self, cond: Condition, spread: bool = False) -> None:
+        """Put ``cond`` in force, simulating onward from the values shown now.
+
+        With ``spread`` the simulation is not run here: :meth:`compute` runs it a
+        slice at a time, once a frame, so a presentation's step change never
+        costs one frame the whole integration. The first frames show the
+        starting values, which is where the new trajectory begins anyway.
+        """
         self.network.resolve(cond)  # checks names before anything changes
         start = self.values.copy()
         self.condition = cond
-        self._simulate_from(start)
+        self._simulate_from(start, spread=spread)
         self.condition_changed.emit()
 
     # -- trajectory and values -------------------------------------------------------
-    def _simulate_from(self, start: np.ndarray, notify: bool = True) -> None:
+    @property
+    def trajectory(self) -> Trajectory:
+        """The trajectory since the last change (finishing any computation still spread over frames)."""
+        self.compute(math.inf)
+        return self._trajectory
+
+    @property
+    def computing(self) -> bool:
+        """True while a spread simulation still has slices to run."""
+        return self._pending is not None
+
+    def compute(self, budget: float) -> None:
+        """Run slices of a spread simulation for up to ``budget`` seconds; announce the trajectory when done."""
+        if self._pending is None:
+            return
+        frontier = self._filled
+        deadline = time.perf_counter() + budget
+        done = True
+        for _ in self._pending:
+            if time.perf_counter() >= deadline:
+                done = False
+                break
+        if done:
+            self._pending = None
+            self.trajectory_changed.emit()
+        if self.playhead.position * (len(self._trajectory.times) - 1) + 1 >= frontier:
+            self._on_position_change(self.playhead.position)  # the playhead was waiting for these values
+
+    def _simulate_from(self, start: np.ndarray, notify: bool = True, spread: bool = False) -> None:
         times = self.timeline.times
+        self._pending: Iterator[None] | None = None
         if self.network.is_steady(self.condition, start):  # nothing will move: no need to integrate
             values = np.repeat(start[None, :], len(times), axis=0)
-            self.trajectory: Trajectory = Trajectory(times, values, list(self.network.node_ids))
+            self._trajectory = Trajectory(times, values, list(self.network.node_ids))
+            self._filled = len(times)
+        elif spread:
+            self._trajectory = Trajectory(times, np.repeat(start[None, :], len(times), axis=0), list(self.network.node_ids))
+            self._filled = 1
+            self._pending = self._slices(self.condition, self._trajectory)
         else:
-            self.trajectory = self.network.simulate(self.condition, times, y0=start)
+            self._trajectory = self.network.simulate(self.condition, times, y0=start)
+            self._filled = len(times)
         self.playhead.position = 0.0
-        self.values = self.trajectory.values[0].copy()
+        self.values = self._trajectory.values[0].copy()
         if notify:
-            self.trajectory_changed.emit()
+            if self._pending is None:
+                self.trajectory_changed.emit()
             self.playhead.position_changed.emit(0.0)
 
+    def _slices(self, cond: Condition, traj: Trajectory) -> Iterator[None]:
+        """Integrate ``traj`` in place, a few stored times per slice, each slice from the last one's end."""
+        size = SLICE_SAMPLES
+        while self._filled < len(traj.times):
+            a, b = self._filled - 1, min(self._filled - 1 + size, len(traj.times) - 1)
+            span = traj.times[a : b + 1] - traj.times[a]  # the network is time-invariant: restart the clock
+            traj.values[a : b + 1] = self.network.simulate(cond, span, y0=traj.values[a]).values
+            self._filled = b + 1
+            yield
+
     def _on_position_change(self, p: float) -> None:
-        traj = self.trajectory
+        traj = self._trajectory
         x = p * (len(traj.times) - 1)
         i = min(int(x), len(traj.times) - 2)
         a = x - i
-        self.values = (1.0 - a) * traj.values[i] + a * traj.values[i + 1]
+        if i + 1 >= self._filled:  # not simulated yet (spread): hold the newest values
+            self.values = traj.values[self._filled - 1].copy()
+        else:
+            self.values = (1.0 - a) * traj.values[i] + a * traj.values[i + 1]
         self.values_changed.emit(self.values)
 
     @property

@@ -11,6 +11,8 @@ from visualizer.session import Session
 __all__ = ["Animator", "FRAME_MS"]
 
 FRAME_MS = 16
+#: Seconds of each frame given to a simulation spread over frames (a presentation's step change).
+COMPUTE_BUDGET = 0.004
 
 
 class Animator(QObject):
@@ -47,7 +49,8 @@ class Animator(QObject):
         self.step(seconds)
 
     def step(self, seconds: float) -> None:
-        """One frame: advance the playhead (if playing) and the scene's animation."""
+        """One frame: a slice of any pending simulation, then the playhead (if playing) and the animation."""
+        self.session.compute(COMPUTE_BUDGET)
         self.session.playhead.advance(seconds)
         self.scene.tick(seconds)
         for view in self.views:

@@ -93,6 +93,7 @@ class MovieMaker:
         if presentation is None:
             raise UserError("no storyboard is open")
         presentation.views.append(self.view)
+        spread, presentation.spread_changes = presentation.spread_changes, False  # same frames on any machine
         try:
             presentation.start(0)
             self._reset_motion()
@@ -111,6 +112,7 @@ class MovieMaker:
                     yield self._frame()
         finally:
             presentation.views.remove(self.view)
+            presentation.spread_changes = spread
 
     def _play(self, seconds: float) -> None:
         self.session.playhead.advance(seconds)

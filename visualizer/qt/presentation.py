@@ -55,6 +55,8 @@ class Presentation(QObject):
             self.watcher.addPath(str(path))
             self.watcher.fileChanged.connect(self._on_file_changed)
         self._last = -1
+        self.spread_changes = True
+        """Simulate a step's transition a slice per frame (screens); a movie wants it whole at once."""
         self.player.step_changed.connect(self._on_step)
         self.player.answer_revealed.connect(self._on_answer)
 
@@ -98,7 +100,7 @@ class Presentation(QObject):
                     session.jump(
                         Condition(scenario, shared if scenario == session.condition.scenario else {}, {}, cond.knockouts)
                     )
-                session.apply(cond)
+                session.apply(cond, spread=self.spread_changes)
             else:
                 session.jump(cond)
         timeline = session.timeline
