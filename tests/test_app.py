@@ -279,3 +279,27 @@ def test_dose_response_tab_plots_the_selected_nodes(window, qtbot):
     assert result.of("dag")[-1] < result.of("dag")[0], "DAG falls as caloric restriction deepens"
     window.session.set_intervention("caloric_restriction", 0.5)
     assert plots.dose_marker.value() == pytest.approx(0.5), "the current intensity is marked"
+
+
+def test_labels_stay_readable_when_a_small_window_zooms_the_diagram_out(make_window, qtbot):
+    from visualizer.qt.theme import text_color_on
+
+    window = make_window(size=(1024, 768))
+    window._show_panels(False)
+    window._show_plots(False)
+    qtbot.wait(20)
+    window.view.fit()
+    assert window.view.zoom < 0.6, "the whole diagram is on screen, well below natural size"
+    item = window.scene.node_items["akt"]
+    image = window.view.grab().toImage()
+    box = window.view.mapFromScene(item.mapRectToScene(item.rect)).boundingRect().adjusted(4, 3, -4, 0)
+    ink = text_color_on(item.color)
+    rows = [
+        y
+        for y in range(box.top(), box.bottom() - 7)  # above the level bar
+        if any(
+            abs(image.pixelColor(x, y).red() - ink.red()) + abs(image.pixelColor(x, y).green() - ink.green()) < 60
+            for x in range(box.left(), box.right())
+        )
+    ]
+    assert rows and rows[-1] - rows[0] + 1 >= 6, f"label about {rows[-1] - rows[0] + 1 if rows else 0} px tall"

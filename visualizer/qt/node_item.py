@@ -19,6 +19,9 @@ __all__ = ["NodeItem", "glyph_path", "NODE_HEIGHT", "MIN_NODE_WIDTH"]
 NODE_HEIGHT = 46.0
 MIN_NODE_WIDTH = 96.0
 BAR_HEIGHT = 6.0
+LABEL_PX = 13
+LABEL_MIN_PX = 9.0
+"""On-screen size labels grow towards when the diagram is zoomed out, room in the glyph allowing."""
 BADGE_RADIUS = 10.0
 
 _ROUNDED = {
@@ -91,7 +94,7 @@ class NodeItem(QGraphicsItem):
     """
 
     _font = QFont()
-    _font.setPixelSize(13)
+    _font.setPixelSize(LABEL_PX)
     _font.setBold(True)
     _badge_font = QFont()
     _badge_font.setPixelSize(13)
@@ -223,16 +226,26 @@ class NodeItem(QGraphicsItem):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawPath(self._path)
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        if lod < 0.3 or not self.detail:
+        if lod < 0.2 or not self.detail:
             return
         rect = self.rect
         text_color = text_color_on(fill)
-        painter.setPen(text_color)
-        painter.setFont(self._font)
-        origin = QPointF(
-            -self._text_size.width() / 2, rect.top() + (rect.height() - BAR_HEIGHT - 4 - self._text_size.height()) / 2
-        )
-        painter.drawStaticText(origin, self._text)
+        # Zoomed out (a small window, a projector), the label grows inside its glyph towards
+        # LABEL_MIN_PX on screen, as far as the glyph has room for it.
+        text_w, text_h = self._text_size.width(), self._text_size.height()
+        room_h = rect.height() - BAR_HEIGHT - 8
+        # Room across: the glyph's straight middle (ellipses and hexagons narrow at the sides), with
+        # slack for hinting, which widens small text more than the scale alone says.
+        across = rect.width() - (8.0 if self.node.kind in _ROUNDED else 2.0 * min(rect.height() / 2.0, 16.0) + 8.0)
+        scale = max(1.0, min(LABEL_MIN_PX / (LABEL_PX * lod), across / (1.15 * text_w), room_h / text_h))
+        if LABEL_PX * lod * scale >= 5.0:  # smaller than that is noise, not text
+            painter.setPen(text_color)
+            painter.setFont(self._font)
+            painter.save()
+            painter.translate(0.0, rect.top() + 2 + room_h / 2)
+            painter.scale(scale, scale)
+            painter.drawStaticText(QPointF(-text_w / 2, -text_h / 2), self._text)
+            painter.restore()
         self._paint_bar(painter, text_color)
         if self.knocked_out:
             painter.setPen(QPen(QColor("#D55E00"), 3))
