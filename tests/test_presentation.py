@@ -250,6 +250,19 @@ def test_split_view_keeps_playheads_in_step_and_colours_differences(window, qtbo
     left_ampk = window.scene.node_items["ampk"].color
     assert left_ampk == compare.right_scene.node_items["ampk"].color
     assert left_ampk.blue() > left_ampk.red(), "higher on the right: drawn blue"
+    # the legend explains the difference colours, not activity
+    view = compare.right_view
+    band_y = int(view.viewport().height() - view.legend_height() + 17)
+
+    def legend_has_orange():
+        image = view.grab().toImage()
+        row = [image.pixelColor(x, band_y) for x in range(0, 400)]
+        return any(abs(c.red() - 179) + abs(c.green() - 88) + abs(c.blue() - 6) < 20 for c in row)
+
+    assert legend_has_orange(), "the scale starts at the 'right lower' orange"
+    compare.difference.setChecked(False)
+    assert not legend_has_orange(), "back to the activity scale"
+    compare.difference.setChecked(True)
     window.view.center_on_node("akt")
     assert compare.right_scene.node_items["akt"].isSelected(), "selection is shared"
     compare.close()

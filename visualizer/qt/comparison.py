@@ -138,6 +138,10 @@ class ComparisonWindow(QWidget):
 
     def set_difference(self, on: bool) -> None:
         self._difference = on
+        scale = ("Right − left", tuple(difference_color(d).name() for d in (-0.5, 0.0, 0.5)), "right lower → right higher")
+        for view in (self.left_view, self.right_view):
+            view.colour_scale = scale if on else None
+            view.viewport().update()
         self._refresh_difference()
 
     def _refresh_difference(self, *args) -> None:

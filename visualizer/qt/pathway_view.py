@@ -44,6 +44,8 @@ class PathwayView(QGraphicsView):
         """Replaces the model title in the title band (presentation: the step title)."""
         """Presentation mode enlarges the overlay text with the screen."""
         self._glide = None
+        self.colour_scale: tuple[str, tuple[str, ...], str] | None = None
+        """What the node colours mean when not activity: (name, colours from low to high, reading)."""
         self.fast_glides = True
         """Draw camera glides from scalable item pictures (screens); movies keep full quality per frame."""
         self._glide_items: list[QGraphicsItem] = []
@@ -228,6 +230,7 @@ class PathwayView(QGraphicsView):
             self.caption,
             self.show_legend,
             session.references is None,
+            self.colour_scale,
         )
         bands = [(0.0, TITLE_BAND, lambda p: self._draw_title(p, width, clock))]
         bottom = height
@@ -349,18 +352,23 @@ class PathwayView(QGraphicsView):
         painter.drawRect(QRectF(-1, top, width + 2, band))
         painter.setFont(self._small)
         x, y = 12.0, top + LEGEND_HEIGHT / 2
+        name, colours, reading = self.colour_scale or (
+            "Activity",
+            tuple(activity_color(k / 8).name() for k in range(9)),
+            "off → full (also the bar)",
+        )
         painter.setPen(QColor(theme.text))
-        painter.drawText(QPointF(x, y + 4), "Activity")
-        x += 56
+        painter.drawText(QPointF(x, y + 4), name)
+        x += max(56, painter.fontMetrics().horizontalAdvance(name) + 10)
         grad = QLinearGradient(QPointF(x, 0), QPointF(x + 110, 0))
-        for k in range(9):
-            grad.setColorAt(k / 8, activity_color(k / 8))
+        for k, colour in enumerate(colours):
+            grad.setColorAt(k / max(len(colours) - 1, 1), QColor(colour))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(grad)
         painter.drawRect(QRectF(x, y - 7, 110, 14))
         painter.setPen(QColor(theme.muted_text))
-        painter.drawText(QPointF(x + 116, y + 4), "off → full (also the bar)")
-        x += 290
+        painter.drawText(QPointF(x + 116, y + 4), reading)
+        x += 124 + max(166, painter.fontMetrics().horizontalAdvance(reading))
         painter.setPen(QPen(QColor(theme.activation), 2.4))
         painter.drawLine(QPointF(x, y), QPointF(x + 30, y))
         painter.setBrush(QColor(theme.activation))
