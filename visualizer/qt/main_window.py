@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.scene.node_context.connect(self._on_node_context)
         self.controls.ghost_toggled.connect(self._set_ghost)
         self.setAcceptDrops(True)
-        self.resize(1280, 820)
+        self._first_run_size()
         self._restore_settings()
         self._update_title()
         self.session.model_changed.connect(self._update_title)
@@ -747,6 +747,15 @@ class MainWindow(QMainWindow):
             state = self.settings.value(key)
             if isinstance(state, QByteArray):
                 self._splitters_restored = splitter.restoreState(state) or self._splitters_restored
+
+    def _first_run_size(self) -> None:
+        """Most of the screen (the diagram needs room to be legible), never less than 1024x700."""
+        screen = self.screen()
+        area = screen.availableGeometry() if screen is not None else None
+        if area is None or area.width() < 200:
+            self.resize(1280, 820)
+            return
+        self.resize(max(1024, int(area.width() * 0.9)), max(700, int(area.height() * 0.9)))
 
     def _proportional_splitters(self) -> None:
         """First run: side panels and plots take a share of the window, so small screens keep a big diagram."""

@@ -103,12 +103,21 @@ class PlotPanel(QTabWidget):
         self._on_position(session.playhead.position)  # made late (after the first frame): catch up
 
     def set_theme(self, theme) -> None:
-        for plot in (self.time_plot, self.bar_plot):
+        for plot in (self.time_plot, self.bar_plot, self.dose_plot):
             plot.setBackground(theme.background)
             for name in ("left", "bottom"):
                 axis = plot.getAxis(name)
                 axis.setPen(theme.muted_text)
                 axis.setTextPen(theme.text)
+            legend = plot.plotItem.legend
+            if legend is not None:  # a solid box, so names stay readable over the curves
+                back = pg.mkColor(theme.panel)
+                back.setAlpha(225)
+                legend.setBrush(back)
+                legend.setPen(pg.mkPen(theme.region_outline))
+                legend.setLabelTextColor(theme.text)
+                for _, label in legend.items:  # entries made before now keep their colour until redrawn
+                    label.setText(label.text)
         self.cursor.setPen(pg.mkPen(theme.text, width=2))
 
     def disconnect_session(self) -> None:
