@@ -22,7 +22,7 @@ from visualizer.recovery import NodeRecovery, recovery
 __all__ = ["Signal", "Timeline", "Playhead", "Session", "format_time"]
 
 #: Stored times simulated per slice of a spread simulation (a few milliseconds each).
-SLICE_SAMPLES = 16
+SLICE_SAMPLES = 10
 
 
 class Signal:
@@ -285,10 +285,12 @@ class Session:
         if self._pending is None:
             return
         frontier = self._filled
-        deadline = time.perf_counter() + budget
+        start = previous = time.perf_counter()
         done = True
         for _ in self._pending:
-            if time.perf_counter() >= deadline:
+            now = time.perf_counter()
+            slice_time, previous = now - previous, now
+            if now - start + slice_time > budget:  # another slice like this one would overrun the budget
                 done = False
                 break
         if done:

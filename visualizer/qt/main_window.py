@@ -222,7 +222,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.panels_action)
         view_menu.addAction(self.plots_action)
         play_menu = menu.addMenu("&Playback")
-        for act in (
+        self.playback_actions = [
             self.play_action,
             self.forward_action,
             self.back_action,
@@ -231,7 +231,8 @@ class MainWindow(QMainWindow):
             self.faster_action,
             self.slower_action,
             self.loop_action,
-        ):
+        ]
+        for act in self.playback_actions:
             play_menu.addAction(act)
         model_menu = menu.addMenu("&Model")
         model_menu.addAction(self.reset_action)
@@ -268,14 +269,7 @@ class MainWindow(QMainWindow):
 
     def actions_for_help(self) -> list[QAction]:
         return [
-            self.play_action,
-            self.forward_action,
-            self.back_action,
-            self.restart_action,
-            self.end_action,
-            self.faster_action,
-            self.slower_action,
-            self.loop_action,
+            *self.playback_actions,
             self.zoom_in_action,
             self.zoom_out_action,
             self.fit_action,
