@@ -1,7 +1,7 @@
 """Property-based robustness tests: every loader, fed mutated files, answers with a model or a located message.
 
 Each case mutates a valid seed file (the built-in model and storyboard, Netflux
-spreadsheets and an SBML-qual model from ../shared) by truncation, random bytes,
+spreadsheets and an SBML-qual model from ../shared, and the app's settings file) by truncation, random bytes,
 wrong types, huge numbers, NaN/inf, deep nesting, unknown keys, duplicate ids,
 cycles, empty sheets and missing columns. The loader must then either return a
 model that the engine can compile, or raise :class:`~visualizer.problems.ModelError`
@@ -783,3 +783,98 @@ def test_regression_integers_beyond_floats(number, key):
     text = MODEL_RAW.decode("utf-8").replace(f"{key}: ", f"{key}: {number} #", 1)
     result = write_and_check(load_model, ".yaml", text)
     assert result is None
+
+
+# -- the app's settings file ---------------------------------------------------------------------
+SETTINGS_KEYS = [
+    "theme", "geometry", "window_size", "top_splitter", "main_splitter", "recent_models", "last_folder",
+    "export_filter", "export_folder", "last_storyboard_folder",
+]  # fmt: skip
+SETTINGS_VALUES = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from([
+        "@ByteArray()", "@ByteArray(\\x1\\xd9\\xd0\\xcb\\0\\x3\\0\\0)", "@Size(-5 99999999)", "@Size(0 0)",
+        "@Point(1 2)", "@Rect(0 0 -1 -1)", "@Variant(\\0\\0\\0\\x7f\\0\\0\\0\\x6QPoint)", "@Invalid()", "1e999",
+        "-1", "true", "dark", "high_contrast", "a, b, c", "\\0", "/dev/null", "%C3%28", "@Variant(\\0\\0\\0\\n)",
+    ]),
+)  # fmt: skip
+
+
+@FUZZ
+@given(st.data())
+def test_a_damaged_settings_file_never_stops_the_app_opening(qapp, tmp_path_factory, data):
+    """Whatever the settings file holds (hand edits, a half-written file, another version's values)."""
+    from PySide6.QtCore import QSettings
+
+    from visualizer.formats import load_builtin_model
+    from visualizer.qt.main_window import MainWindow
+
+    if data.draw(st.booleans()):
+        lines = ["[General]"] + [
+            f"{data.draw(st.sampled_from(SETTINGS_KEYS))}={data.draw(SETTINGS_VALUES)}"
+            for _ in range(data.draw(st.integers(1, 8)))
+        ]
+        raw = "\n".join(lines).encode("utf-8", "surrogatepass")
+    else:
+        raw = byte_mutation(data.draw, _settings_seed(tmp_path_factory))
+    path = Path(_FOLDER.name) / "settings.ini"
+    path.write_bytes(raw)
+    window = MainWindow(load_builtin_model(), None, settings=QSettings(str(path), QSettings.Format.IniFormat))
+    try:
+        window.show()
+        qapp.processEvents()
+        assert window.theme.name in ("light", "dark", "high_contrast")
+        window.recent_models()
+        window._fill_recent()
+    finally:
+        window.close()
+
+
+_SEED: list[bytes] = []
+
+
+def _settings_seed(tmp_path_factory) -> bytes:
+    """A settings file as the app writes it (one window opened and closed)."""
+    if not _SEED:
+        from PySide6.QtCore import QSettings
+
+        from visualizer.formats import load_builtin_model
+        from visualizer.qt.main_window import MainWindow
+
+        path = tmp_path_factory.mktemp("seed") / "settings.ini"
+        settings_ = QSettings(str(path), QSettings.Format.IniFormat)
+        settings_.setValue("recent_models", ["/tmp/a.yaml", "/tmp/b.xlsx"])
+        window = MainWindow(load_builtin_model(), None, settings=settings_)
+        window.show()
+        window.close()
+        _SEED.append(path.read_bytes())
+    return _SEED[0]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "recent_models=@Size(1 )",  # was: TypeError iterating a QSize
+        # was: a splitter handle 254 million pixels wide, and a crash painting the window
+        r"main_splitter=@ByteArray(\0\0\0\xff\0\0\0\x1\0\0\0\x2\0\0\x2\x32\0\0\0\x9e\x1\xf-\xff\xff\xff\x1\0\0\0\x2\0)",
+        "window_size=@Size(99999 99999)",
+        "theme=@Point(1 2)",
+    ],
+)
+def test_regression_damaged_settings(qapp, line):
+    from PySide6.QtCore import QSettings
+
+    from visualizer.formats import load_builtin_model
+    from visualizer.qt.main_window import MainWindow
+
+    path = Path(_FOLDER.name) / "regression.ini"
+    path.write_text("[General]\n" + line + "\n", encoding="utf-8")
+    window = MainWindow(load_builtin_model(), None, settings=QSettings(str(path), QSettings.Format.IniFormat))
+    try:
+        window.show()
+        qapp.processEvents()
+        assert window.width() <= 3840 and window.height() <= 2160
+        assert max(window.main_splitter.sizes()) < 20000
+        assert window.recent_models() == [] and window.theme.name == "light"
+    finally:
+        window.close()

@@ -48,7 +48,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or app_settings()
         self.model_path = model_path
         self.session = Session(model, scenario)
-        self.theme = THEMES.get(str(self.settings.value("theme", "light")), THEMES["light"])
+        self.theme = THEMES.get(self.setting("theme", str, "light"), THEMES["light"])
         self.scene = PathwayScene(self.session, self.theme, self)
         self.view = PathwayView(self.scene)
         self.controls = ControlPanel(self.session)
@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
 
     # -- model files --------------------------------------------------------------------
     def open_dialog(self) -> None:
-        folder = str(self.settings.value("last_folder", str(Path.home())))
+        folder = self.setting("last_folder", str, str(Path.home()))
         path, _ = QFileDialog.getOpenFileName(self, "Open model", folder, MODEL_FILTER)
         if path:
             self.settings.setValue("last_folder", str(Path(path).parent))
@@ -343,8 +343,8 @@ class MainWindow(QMainWindow):
         from visualizer.qt.export import IMAGE_FORMATS
 
         filters = [f"{label} (*{suffix})" for suffix, label in IMAGE_FORMATS.items()]
-        last = str(self.settings.value("export_filter", filters[0]))
-        folder = Path(str(self.settings.value("export_folder", str(Path.home()))))
+        last = self.setting("export_filter", str, filters[0])
+        folder = Path(self.setting("export_folder", str, str(Path.home())))
         suffix = last[last.index("*") + 1 : -1] if "*" in last else ".png"
         name = folder / f"{self.session.model.title.split(',')[0].strip().replace(' ', '_').lower()}{suffix}"
         path, chosen = QFileDialog.getSaveFileName(self, "Export picture", str(name), ";;".join(filters), last)
@@ -389,7 +389,7 @@ class MainWindow(QMainWindow):
     }
 
     def data_dialog(self) -> None:
-        folder = Path(str(self.settings.value("export_folder", str(Path.home()))))
+        folder = Path(self.setting("export_folder", str, str(Path.home())))
         path, chosen = QFileDialog.getSaveFileName(
             self, "Export data", str(folder / "simulation.csv"), ";;".join(self.DATA_FILTERS)
         )
@@ -421,7 +421,7 @@ class MainWindow(QMainWindow):
         from visualizer.qt.movie import MOVIE_FORMATS
 
         filters = [f"{label} (*{suffix})" for suffix, label in MOVIE_FORMATS.items()]
-        folder = Path(str(self.settings.value("export_folder", str(Path.home()))))
+        folder = Path(self.setting("export_folder", str, str(Path.home())))
         path, chosen = QFileDialog.getSaveFileName(self, "Export movie", str(folder / "animation.mp4"), ";;".join(filters))
         if path:
             self.settings.setValue("export_folder", str(Path(path).parent))
@@ -476,7 +476,7 @@ class MainWindow(QMainWindow):
         value = self.settings.value("recent_models", [])
         if isinstance(value, str):
             value = [value]
-        return [str(v) for v in value or []]
+        return [v for v in value if isinstance(v, str)] if isinstance(value, (list, tuple)) else []
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -555,7 +555,7 @@ class MainWindow(QMainWindow):
 
     # -- lecture mode ------------------------------------------------------------------------
     def open_storyboard_dialog(self) -> None:
-        folder = str(self.settings.value("last_storyboard_folder", str(Path.home())))
+        folder = self.setting("last_storyboard_folder", str, str(Path.home()))
         path, _ = QFileDialog.getOpenFileName(self, "Open storyboard", folder, "Storyboards (*.yaml *.yml);;All files (*)")
         if path:
             self.settings.setValue("last_storyboard_folder", str(Path(path).parent))
@@ -729,18 +729,33 @@ class MainWindow(QMainWindow):
         )
 
     # -- window life -----------------------------------------------------------------------
+    def setting(self, key: str, kind: type, default):
+        """A saved setting of the expected type, or ``default`` (the file may be hand-edited or damaged)."""
+        value = self.settings.value(key, default)
+        return value if isinstance(value, kind) else default
+
     def _restore_settings(self) -> None:
-        geometry = self.settings.value("geometry")
-        if isinstance(geometry, QByteArray):
+        geometry = self.setting("geometry", QByteArray, None)
+        if geometry is not None:
             self.restoreGeometry(geometry)
-        size = self.settings.value("window_size")
-        if isinstance(size, QSize) and size.isValid():
-            self.resize(size)  # some platforms restore position but not size
+        size = self.setting("window_size", QSize, QSize())
+        desktop = self.screen().availableVirtualGeometry().size() if self.screen() is not None else QSize()
+        largest = (desktop * 2).expandedTo(QSize(3840, 2160))  # a damaged file must not ask for a giant window
+        if size.isValid():  # some platforms restore position but not size
+            self.resize(size.boundedTo(largest).expandedTo(QSize(640, 480)))
         self._splitters_restored = False
         for key, splitter in (("top_splitter", self.top_splitter), ("main_splitter", self.main_splitter)):
-            state = self.settings.value(key)
-            if isinstance(state, QByteArray):
-                self._splitters_restored = splitter.restoreState(state) or self._splitters_restored
+            state = self.setting(key, QByteArray, None)
+            if state is None:
+                continue
+            handle, sizes = splitter.handleWidth(), splitter.sizes()
+            restored = splitter.restoreState(state)
+            # A damaged state can hold absurd sizes (Qt then tries to paint a window millions of pixels wide).
+            if restored and 0 <= splitter.handleWidth() <= 40 and all(0 <= n <= 20000 for n in splitter.sizes()):
+                self._splitters_restored = True
+            else:
+                splitter.setHandleWidth(handle)
+                splitter.setSizes(sizes)
 
     def _first_run_size(self) -> None:
         """Most of the screen (the diagram needs room to be legible), never less than 1024x700."""
