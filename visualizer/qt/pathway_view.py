@@ -44,6 +44,7 @@ class PathwayView(QGraphicsView):
         """Replaces the model title in the title band (presentation: the step title)."""
         """Presentation mode enlarges the overlay text with the screen."""
         self._glide = None
+        self._glide_zoom: float | None = None
         self.colour_scale: tuple[str, tuple[str, ...], str] | None = None
         """What the node colours mean when not activity: (name, colours from low to high, reading)."""
         self.fast_glides = True
@@ -102,13 +103,15 @@ class PathwayView(QGraphicsView):
         if target is None:
             return
         if seconds <= 0:
-            self._glide = None
+            self._glide = self._glide_zoom = None
             self._end_glide()
             self._apply_camera(*target)
         else:
             center = self.mapToScene(self.viewport().rect().center())
             self._glide = (QPointF(center), self.zoom, target[0], target[1], 0.0, seconds)
-            self._begin_glide(max(self.zoom, target[1]))
+            # The pictures switch at the first tick, not now: this frame already redraws the
+            # step's caption and reveals, and the camera has not moved yet.
+            self._glide_zoom = max(self.zoom, target[1])
 
     def _target(self, rect: QRectF):
         view = self.viewport().rect()
@@ -127,10 +130,21 @@ class PathwayView(QGraphicsView):
         self.scale(scale, scale)
         self.centerOn(center)
 
+    @property
+    def starting_glide(self) -> bool:
+        """True until the first frame of a camera glide (the one that redraws every item's picture)."""
+        return self._glide_zoom is not None
+
     def tick(self, seconds: float) -> None:
         """Advance a camera glide (ease in and out)."""
         if self._glide is None:
             return
+        if self._glide_zoom is not None:  # the glide's first frame: item pictures made now, smooth
+            self._begin_glide(self._glide_zoom)
+            self._glide_zoom = None
+        elif self._glide_items:  # later frames only move those pictures
+            self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         c0, s0, c1, s1, t, duration = self._glide
         t = min(1.0, t + seconds / duration)
         e = t * t * (3 - 2 * t)
@@ -138,9 +152,6 @@ class PathwayView(QGraphicsView):
         self._glide = None if t >= 1.0 else (c0, s0, c1, s1, t, duration)
         if self._glide is None:
             self._end_glide()
-        elif self._glide_items:  # item pictures were drawn smooth in the first frame; now they only move
-            self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
 
     def _begin_glide(self, zoom: float) -> None:
         """Keep a 60 Hz camera glide within its frame budget.
