@@ -315,6 +315,18 @@ def test_a_camera_glide_ends_on_the_same_sharp_picture_as_a_cut(window, hall):
     assert node.cacheMode() == QGraphicsItem.CacheMode.ItemCoordinateCache
     middle = view.grab().toImage()
     assert middle != cut, "the camera is on its way"
+    # mid-glide pictures are drawn at the item's size: the glyph spans its rectangle at this zoom
+    fill, centre = node.color, view.mapFromScene(node.pos())
+    row = [
+        x
+        for x in range(max(0, centre.x() - 200), min(middle.width(), centre.x() + 200))
+        if abs(middle.pixelColor(x, centre.y() + 4).red() - fill.red())
+        + abs(middle.pixelColor(x, centre.y() + 4).green() - fill.green())
+        + abs(middle.pixelColor(x, centre.y() + 4).blue() - fill.blue())
+        < 40
+    ]
+    expected = node.rect.width() * view.zoom
+    assert row and abs((row[-1] - row[0] + 1) - expected) < 0.15 * expected, (row[-1] - row[0] + 1, expected)
     for _ in range(40):
         view.tick(1 / 60)
     assert view.renderHints() & QPainter.RenderHint.Antialiasing

@@ -7,7 +7,7 @@ they appear in every screenshot and export.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
@@ -44,7 +44,7 @@ class PathwayView(QGraphicsView):
         """Replaces the model title in the title band (presentation: the step title)."""
         """Presentation mode enlarges the overlay text with the screen."""
         self._glide = None
-        self._glide_zoom: float | None = None
+        self._glide_starting = False
         self.colour_scale: tuple[str, tuple[str, ...], str] | None = None
         """What the node colours mean when not activity: (name, colours from low to high, reading)."""
         self.fast_glides = True
@@ -103,7 +103,7 @@ class PathwayView(QGraphicsView):
         if target is None:
             return
         if seconds <= 0:
-            self._glide = self._glide_zoom = None
+            self._glide, self._glide_starting = None, False
             self._end_glide()
             self._apply_camera(*target)
         else:
@@ -111,7 +111,7 @@ class PathwayView(QGraphicsView):
             self._glide = (QPointF(center), self.zoom, target[0], target[1], 0.0, seconds)
             # The pictures switch at the first tick, not now: this frame already redraws the
             # step's caption and reveals, and the camera has not moved yet.
-            self._glide_zoom = max(self.zoom, target[1])
+            self._glide_starting = True
 
     def _target(self, rect: QRectF):
         view = self.viewport().rect()
@@ -133,15 +133,15 @@ class PathwayView(QGraphicsView):
     @property
     def starting_glide(self) -> bool:
         """True until the first frame of a camera glide (the one that redraws every item's picture)."""
-        return self._glide_zoom is not None
+        return self._glide_starting
 
     def tick(self, seconds: float) -> None:
         """Advance a camera glide (ease in and out)."""
         if self._glide is None:
             return
-        if self._glide_zoom is not None:  # the glide's first frame: item pictures made now, smooth
-            self._begin_glide(self._glide_zoom)
-            self._glide_zoom = None
+        if self._glide_starting:  # the glide's first frame: item pictures made now, smooth
+            self._begin_glide()
+            self._glide_starting = False
         elif self._glide_items:  # later frames only move those pictures
             self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
@@ -153,26 +153,22 @@ class PathwayView(QGraphicsView):
         if self._glide is None:
             self._end_glide()
 
-    def _begin_glide(self, zoom: float) -> None:
+    def _begin_glide(self) -> None:
         """Keep a 60 Hz camera glide within its frame budget.
 
         While the camera moves, every device-resolution picture would be redrawn each frame
-        (about 12 ms at 1920x1080). Items instead keep one picture in their own coordinates,
-        drawn once at the largest zoom of the glide and then only scaled; the viewport is redrawn
-        whole instead of scrolled twice (view and background cache), and edges are not smoothed
-        again. Everything is sharp again in the glide's last frame.
+        (about 12 ms at 1920x1080). Items instead keep one picture in their own coordinates
+        (drawn once, then only scaled; softer while moving when zoomed in past 1:1), the
+        viewport is redrawn whole instead of scrolled twice (view and background cache), and
+        edges are not smoothed again. Everything is sharp again in the glide's last frame.
         """
         if not self.fast_glides or self._glide_items or self.scene() is None:
             return
-        zoom = min(max(zoom, 0.25), 2.0)
         for item in self.scene().items():
-            if item.cacheMode() != QGraphicsItem.CacheMode.DeviceCoordinateCache:
-                continue
-            rect = item.boundingRect()
-            scale = min(zoom, (4e6 / max(rect.width() * rect.height(), 1.0)) ** 0.5)  # at most 16 MB a picture
-            size = QSize(max(1, int(rect.width() * scale)), max(1, int(rect.height() * scale)))
-            item.setCacheMode(QGraphicsItem.CacheMode.ItemCoordinateCache, size)
-            self._glide_items.append(item)
+            if item.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache:
+                # (a fixed cache size would be drawn at its pixel size, not fitted to the item)
+                item.setCacheMode(QGraphicsItem.CacheMode.ItemCoordinateCache)
+                self._glide_items.append(item)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
 
