@@ -205,6 +205,11 @@ class Session:
         self.trajectory_changed = Signal()
         self.values_changed = Signal()
         self.playhead = Playhead()
+        self._trajectory: Trajectory
+        self._pending: Iterator[None] | None = None
+        """The slices still to run of a spread simulation (see :meth:`apply`)."""
+        self._filled = 0
+        """How many stored times of the trajectory are simulated so far."""
         self.playhead.position_changed.connect(self._on_position_change)
         self.set_model(model, scenario)
 
@@ -301,7 +306,7 @@ class Session:
 
     def _simulate_from(self, start: np.ndarray, notify: bool = True, spread: bool = False) -> None:
         times = self.timeline.times
-        self._pending: Iterator[None] | None = None
+        self._pending = None
         if self.network.is_steady(self.condition, start):  # nothing will move: no need to integrate
             values = np.repeat(start[None, :], len(times), axis=0)
             self._trajectory = Trajectory(times, values, list(self.network.node_ids))
