@@ -802,12 +802,9 @@ SETTINGS_VALUES = st.one_of(
 
 @FUZZ
 @given(st.data())
-def test_a_damaged_settings_file_never_stops_the_app_opening(qapp, tmp_path_factory, data):
+def test_a_damaged_settings_file_never_stops_the_app_opening(qapp, settings_window, tmp_path_factory, data):
     """Whatever the settings file holds (hand edits, a half-written file, another version's values)."""
     from PySide6.QtCore import QSettings
-
-    from visualizer.formats import load_builtin_model
-    from visualizer.qt.main_window import MainWindow
 
     if data.draw(st.booleans()):
         lines = ["[General]"] + [
@@ -819,15 +816,31 @@ def test_a_damaged_settings_file_never_stops_the_app_opening(qapp, tmp_path_fact
         raw = byte_mutation(data.draw, _settings_seed(tmp_path_factory))
     path = Path(_FOLDER.name) / "settings.ini"
     path.write_bytes(raw)
-    window = MainWindow(load_builtin_model(), None, settings=QSettings(str(path), QSettings.Format.IniFormat))
-    try:
-        window.show()
-        qapp.processEvents()
-        assert window.theme.name in ("light", "dark", "high_contrast")
-        window.recent_models()
-        window._fill_recent()
-    finally:
-        window.close()
+    window = settings_window
+    window.settings = QSettings(str(path), QSettings.Format.IniFormat)
+    assert window.setting("theme", str, "light") in (window.settings.value("theme"), "light")
+    window._restore_settings()
+    window.show()
+    qapp.processEvents()
+    assert window.width() <= 3840 and window.height() <= 2160
+    window.recent_models()
+    window._fill_recent()
+
+
+@pytest.fixture(scope="module")
+def settings_window(qapp):
+    """One window reads every damaged file the way start-up does (a window per example would
+    keep thousands of windows: PySide cannot free a closed window whose actions call lambdas)."""
+    from PySide6.QtCore import QSettings
+
+    from visualizer.formats import load_builtin_model
+    from visualizer.qt.main_window import MainWindow
+
+    window = MainWindow(
+        load_builtin_model(), None, settings=QSettings(str(Path(_FOLDER.name) / "w.ini"), QSettings.Format.IniFormat)
+    )
+    yield window
+    window.close()
 
 
 _SEED: list[bytes] = []

@@ -739,10 +739,12 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         size = self.setting("window_size", QSize, QSize())
-        desktop = self.screen().availableVirtualGeometry().size() if self.screen() is not None else QSize()
-        largest = (desktop * 2).expandedTo(QSize(3840, 2160))  # a damaged file must not ask for a giant window
         if size.isValid():  # some platforms restore position but not size
-            self.resize(size.boundedTo(largest).expandedTo(QSize(640, 480)))
+            self.resize(size)
+        # A damaged geometry or size must not ask for a giant window (its backing store alone can take gigabytes).
+        desktop = self.screen().availableVirtualGeometry().size() if self.screen() is not None else QSize()
+        largest = (desktop * 2).expandedTo(QSize(3840, 2160))
+        self.resize(self.size().boundedTo(largest).expandedTo(QSize(640, 480)))
         self._splitters_restored = False
         for key, splitter in (("top_splitter", self.top_splitter), ("main_splitter", self.main_splitter)):
             state = self.setting(key, QByteArray, None)
