@@ -218,6 +218,13 @@ def byte_mutation(draw, raw: bytes) -> bytes:
     return raw[:end] + raw[pos:end] + raw[end:]
 
 
+def byte_mutations(draw, raw: bytes) -> bytes:
+    """One to three byte mutations in a row."""
+    for _ in range(draw(st.integers(1, 3))):
+        raw = byte_mutation(draw, raw)
+    return raw
+
+
 # -- YAML model ----------------------------------------------------------------------------------
 MODEL_DATA = yaml.safe_load(MODEL_SEED.read_text(encoding="utf-8"))
 MODEL_RAW = MODEL_SEED.read_bytes()
@@ -257,9 +264,7 @@ def test_yaml_model_focused_mutations(data):
 @FUZZ
 @given(st.data())
 def test_yaml_model_byte_mutations(data):
-    raw = MODEL_RAW
-    for _ in range(data.draw(st.integers(1, 3))):
-        raw = byte_mutation(data.draw, raw)
+    raw = byte_mutations(data.draw, MODEL_RAW)
     write_and_check(load_model, ".yaml", raw)
 
 
@@ -324,9 +329,7 @@ def test_storyboard_focused_mutations(data):
 @FUZZ
 @given(st.data())
 def test_storyboard_byte_mutations(data):
-    raw = STORY_RAW
-    for _ in range(data.draw(st.integers(1, 3))):
-        raw = byte_mutation(data.draw, raw)
+    raw = byte_mutations(data.draw, STORY_RAW)
     write_and_check(load_storyboard, ".yaml", raw)
 
 
@@ -524,9 +527,7 @@ def sbml_seed() -> bytes:
 @FUZZ
 @given(st.data())
 def test_sbml_byte_mutations(data):
-    raw = sbml_seed()
-    for _ in range(data.draw(st.integers(1, 3))):
-        raw = byte_mutation(data.draw, raw)
+    raw = byte_mutations(data.draw, sbml_seed())
     write_and_check(load_model, ".sbml", raw)
 
 
