@@ -134,31 +134,34 @@ def main() -> None:
     out.append(figure("intervention toggle to the first updated frame", statistics.median(toggles), 0.050))
 
     # Lecture mode: every frame of a step change (condition, fades, camera glide) at full HD.
+    # Only the hall is drawn: behind a full-screen presentation the main window stops drawing.
     window.resize(1920, 1080)
     hall = window.start_presentation(0, full_screen=False)
     hall.resize(1920, 1080)
     app.processEvents()
     step_frames = []
+    # the whole transition: pictures prepared (a few frames), the 0.8 s glide, sharp pictures again
+    FRAMES_PER_STEP = 64
     for _ in range(min(8, window.presentation.player.count - 1)):
         t0 = time.perf_counter()
         window.presentation.player.next()
         hall.view.viewport().repaint()
         step_frames.append(time.perf_counter() - t0)
-        for _ in range(50):  # the glide lasts 0.8 s
+        for _ in range(FRAMES_PER_STEP):
             t0 = time.perf_counter()
             window.animator.step(1 / 60)
             hall.view.viewport().repaint()
             step_frames.append(time.perf_counter() - t0)
-    # The target is every frame within 16 ms; the gated figure is the 95th percentile because a single
-    # worst frame on a shared machine is noise. The worst frame is reported beside it.
+    # The target is every frame within 16 ms, so the figure is the worst frame (the CI gate's 3x
+    # margin absorbs a shared machine's hiccups); the 95th percentile and median are beside it.
     out.append(
         figure(
-            "lecture step change, camera glide included: 95th-percentile frame",
-            sorted(step_frames)[int(0.95 * len(step_frames))],
+            "lecture step change, camera glide included: worst frame",
+            max(step_frames),
             0.016,
-            worst_frame=round(max(step_frames), 5),
+            p95=round(sorted(step_frames)[int(0.95 * len(step_frames))], 5),
             frame_median=round(statistics.median(step_frames), 5),
-            worst_first_frame_of_a_change=round(max(step_frames[::51]), 5),
+            worst_first_frame_of_a_change=round(max(step_frames[:: FRAMES_PER_STEP + 1]), 5),
         )
     )
     hall.close()

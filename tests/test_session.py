@@ -143,6 +143,28 @@ def test_a_spread_change_simulates_a_slice_per_frame_and_ends_where_a_whole_one_
     np.testing.assert_allclose(spread.values, whole.values, atol=1e-5)
 
 
+def test_a_change_that_settles_first_starts_from_that_steady_state_spread_or_whole():
+    """A presentation step that drops an intervention first settles without it (not from the picture on screen)."""
+    from visualizer.formats import load_builtin_model
+
+    whole, spread = Session(load_builtin_model()), Session(load_builtin_model())
+    for session in (whole, spread):
+        session.jump(session.network.condition("insulin_resistant", {"caloric_restriction": 1.0}))
+    on_screen = spread.values.copy()
+    settle = whole.network.condition("insulin_resistant")
+    cond = whole.network.condition("insulin_resistant", {"aerobic_exercise": 1.0})
+    expected_start = whole.network.steady_state(settle, y0=on_screen)
+    assert np.abs(expected_start - on_screen).max() > 0.05, "dropping caloric restriction changes the picture"
+    whole.apply(cond, settle=settle)
+    spread.apply(cond, spread=True, settle=settle)
+    np.testing.assert_array_equal(spread.values, on_screen)  # nothing solved in the frame of the change
+    spread.compute(0.0)  # the first slice settles
+    np.testing.assert_allclose(spread.values, expected_start, atol=1e-9)
+    np.testing.assert_allclose(whole.trajectory.values[0], expected_start, atol=1e-9)
+    np.testing.assert_allclose(spread.trajectory.values, whole.trajectory.values, atol=1e-5)
+    assert spread.condition == whole.condition == cond
+
+
 def test_reading_the_trajectory_finishes_a_spread_simulation():
     from visualizer.formats import load_builtin_model
 

@@ -259,18 +259,20 @@ class Session:
         """Back to the default scenario at its steady state, with nothing switched on."""
         self.set_model(self.model)
 
-    def apply(self, cond: Condition, spread: bool = False) -> None:
-        """Put ``cond`` in force, simulating onward from the values shown now.
+    def apply(self, cond: Condition, spread: bool = False, settle: Condition | None = None) -> None:
+        """Put ``cond`` in force, simulating onward from the values shown now
+        (or, with ``settle``, from the steady state of that condition reached from them).
 
         With ``spread`` the simulation is not run here: :meth:`compute` runs it a
         slice at a time, once a frame, so a presentation's step change never
         costs one frame the whole integration. The first frames show the
         starting values, which is where the new trajectory begins anyway.
         """
-        self.network.resolve(cond)  # checks names before anything changes
+        for checked in (cond, settle) if settle is not None else (cond,):
+            self.network.resolve(checked)  # checks names before anything changes
         start = self.values.copy()
         self.condition = cond
-        self._simulate_from(start, spread=spread)
+        self._simulate_from(start, spread=spread, settle=settle)
         self.condition_changed.emit()
 
     # -- trajectory and values -------------------------------------------------------
@@ -304,17 +306,21 @@ class Session:
         if self.playhead.position * (len(self._trajectory.times) - 1) + 1 >= frontier:
             self._on_position_change(self.playhead.position)  # the playhead was waiting for these values
 
-    def _simulate_from(self, start: np.ndarray, notify: bool = True, spread: bool = False) -> None:
+    def _simulate_from(
+        self, start: np.ndarray, notify: bool = True, spread: bool = False, settle: Condition | None = None
+    ) -> None:
         times = self.timeline.times
         self._pending = None
-        if self.network.is_steady(self.condition, start):  # nothing will move: no need to integrate
+        if settle is not None and not spread:
+            start, settle = self.network.steady_state(settle, y0=start), None
+        if settle is None and self.network.is_steady(self.condition, start):  # nothing will move: no need to integrate
             values = np.repeat(start[None, :], len(times), axis=0)
             self._trajectory = Trajectory(times, values, list(self.network.node_ids))
             self._filled = len(times)
         elif spread:
             self._trajectory = Trajectory(times, np.repeat(start[None, :], len(times), axis=0), list(self.network.node_ids))
             self._filled = 1
-            self._pending = self._slices(self.condition, self._trajectory)
+            self._pending = self._slices(self.condition, self._trajectory, settle)
         else:
             self._trajectory = self.network.simulate(self.condition, times, y0=start)
             self._filled = len(times)
@@ -325,8 +331,12 @@ class Session:
                 self.trajectory_changed.emit()
             self.playhead.position_changed.emit(0.0)
 
-    def _slices(self, cond: Condition, traj: Trajectory) -> Iterator[None]:
-        """Integrate ``traj`` in place, a few stored times per slice, each slice from the last one's end."""
+    def _slices(self, cond: Condition, traj: Trajectory, settle: Condition | None = None) -> Iterator[None]:
+        """Integrate ``traj`` in place, a few stored times per slice, each slice from the last one's end
+        (the first slice finds the steady state of ``settle`` to start from)."""
+        if settle is not None:
+            traj.values[0] = self.network.steady_state(settle, y0=traj.values[0])
+            yield
         size = SLICE_SAMPLES
         while self._filled < len(traj.times):
             a, b = self._filled - 1, min(self._filled - 1 + size, len(traj.times) - 1)

@@ -49,12 +49,8 @@ class Animator(QObject):
         self.step(seconds)
 
     def step(self, seconds: float) -> None:
-        """One frame: a slice of any pending simulation, then the playhead (if playing) and the animation.
-
-        The frame in which a camera glide starts redraws every item's picture, so it computes nothing.
-        """
-        if not any(view.starting_glide for view in self.views):
-            self.session.compute(COMPUTE_BUDGET)
+        """One frame: a slice of any pending simulation, then the playhead (if playing) and the animation."""
+        self.session.compute(COMPUTE_BUDGET)
         self.session.playhead.advance(seconds)
         self.scene.tick(seconds)
         for view in self.views:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -606,11 +606,32 @@ class MainWindow(QMainWindow):
         self.presenter.place()
         self.hall.activateWindow()
         self.hall.setFocus()
+        self._sync_view_updates()
         return self.hall
 
     def _on_presentation_closed(self) -> None:
         self.hall = None
         self.presenter = None
+        self._sync_view_updates()
+
+    def _sync_view_updates(self) -> None:
+        """Freeze this window's diagram while a full-screen presentation covers it.
+
+        Nobody sees it, and drawing it too would double the cost of every frame of the
+        hall's animation. It comes back to life when the window is brought forward.
+        """
+        hall = self.hall
+        covered = hall is not None and hall.isFullScreen() and hall.screen() == self.screen()
+        live = not covered or self.isActiveWindow()
+        if live != self.view.updatesEnabled():
+            self.view.setUpdatesEnabled(live)
+            if live:
+                self.view.viewport().update()
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.ActivationChange:
+            self._sync_view_updates()
+        super().changeEvent(event)
 
     # -- reactions ------------------------------------------------------------------------
     def _update_title(self) -> None:

@@ -19,7 +19,7 @@ from visualizer.session import Session
 from visualizer.qt.edge_item import JUNCTION_RADIUS, EdgeItem, EdgeLayer, JunctionItem, ParticleLayer, route
 from visualizer.qt.intervention_item import InterventionItem
 from visualizer.qt.node_item import NodeItem, NodeLayer
-from visualizer.qt.regions import paint_regions
+from visualizer.qt.regions import paint_regions, region_kind_at
 from visualizer.qt.theme import THEMES, Theme
 from visualizer.qt.vesicle_item import VesicleItem
 
@@ -90,6 +90,9 @@ class PathwayScene(QGraphicsScene):
             self.node_layer = NodeLayer(list(self.node_items.values()), self.itemsBoundingRect())
             self.addItem(self.node_layer)
         self._build_edges(model)
+        for edge in self.edge_items:
+            middle = edge.path.pointAtPercent(0.5)
+            edge.ground = region_kind_at(self.regions, middle.x(), middle.y())
         index = self.session.network.index
         keys = list(self.edges_by_interaction)
         weights = {it.key: (it.strength if it.inhibits else it.w) for it in model.interactions}
@@ -305,7 +308,7 @@ class PathwayScene(QGraphicsScene):
     # -- per-frame and appearance ---------------------------------------------------------
     def tick(self, seconds: float) -> None:
         """Advance the fades, the flow dots, the inhibitor pulses and the GLUT4 vesicles."""
-        if self._fading:
+        if any(isinstance(item, EdgeItem) for item in self._fading):
             self.edge_layer.edge_changed()
         for item in list(self._fading):
             opacity = min(1.0, self._fading[item] + seconds / FADE_SECONDS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
+from shiboken6 import isValid
 
 from visualizer.qt.pathway_scene import PathwayScene
 from visualizer.qt.theme import BADGES, activity_color
@@ -21,6 +22,8 @@ TITLE_BAND = 72
 LEGEND_HEIGHT = 34
 CAPTION_HEIGHT = 110
 MIN_ZOOM, MAX_ZOOM = 0.05, 8.0
+#: Item pictures switched per frame before and after a camera glide (about 2 ms of drawing).
+GLIDE_BATCH = 12
 
 
 class PathwayView(QGraphicsView):
@@ -44,12 +47,14 @@ class PathwayView(QGraphicsView):
         """Replaces the model title in the title band (presentation: the step title)."""
         """Presentation mode enlarges the overlay text with the screen."""
         self._glide = None
-        self._glide_starting = False
+        self._glide_phase = "prepare"
+        self._to_switch: list[QGraphicsItem] | None = None
         self.colour_scale: tuple[str, tuple[str, ...], str] | None = None
         """What the node colours mean when not activity: (name, colours from low to high, reading)."""
         self.fast_glides = True
         """Draw camera glides from scalable item pictures (screens); movies keep full quality per frame."""
         self._glide_items: list[QGraphicsItem] = []
+        self._gliding_fast = False
         self.cache_overlay = True
         """Draw the overlay bands from cached pictures (screen) or afresh (vector exports)."""
         self._overlay_key = None
@@ -103,15 +108,14 @@ class PathwayView(QGraphicsView):
         if target is None:
             return
         if seconds <= 0:
-            self._glide, self._glide_starting = None, False
             self._end_glide()
             self._apply_camera(*target)
         else:
             center = self.mapToScene(self.viewport().rect().center())
             self._glide = (QPointF(center), self.zoom, target[0], target[1], 0.0, seconds)
-            # The pictures switch at the first tick, not now: this frame already redraws the
-            # step's caption and reveals, and the camera has not moved yet.
-            self._glide_starting = True
+            # The pictures switch from the next tick on, not now: this frame already redraws
+            # the step's caption and reveals.
+            self._glide_phase = "prepare" if not self._gliding_fast else "move"
 
     def _target(self, rect: QRectF):
         view = self.viewport().rect()
@@ -130,60 +134,82 @@ class PathwayView(QGraphicsView):
         self.scale(scale, scale)
         self.centerOn(center)
 
-    @property
-    def starting_glide(self) -> bool:
-        """True until the first frame of a camera glide (the one that redraws every item's picture)."""
-        return self._glide_starting
-
     def tick(self, seconds: float) -> None:
-        """Advance a camera glide (ease in and out)."""
-        if self._glide is None:
-            return
-        if self._glide_starting:  # the glide's first frame: item pictures made now, smooth
-            self._begin_glide()
-            self._glide_starting = False
-        elif self._glide_items:  # later frames only move those pictures
-            self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        c0, s0, c1, s1, t, duration = self._glide
-        t = min(1.0, t + seconds / duration)
-        e = t * t * (3 - 2 * t)
-        self._apply_camera(c0 + (c1 - c0) * e, s0 * (s1 / s0) ** e)
-        self._glide = None if t >= 1.0 else (c0, s0, c1, s1, t, duration)
-        if self._glide is None:
-            self._end_glide()
+        """Advance a camera glide: prepare the item pictures, move (ease in and out), land.
 
-    def _begin_glide(self) -> None:
-        """Keep a 60 Hz camera glide within its frame budget.
-
-        While the camera moves, every device-resolution picture would be redrawn each frame
-        (about 12 ms at 1920x1080). Items instead keep one picture in their own coordinates
-        (drawn once, then only scaled; softer while moving when zoomed in past 1:1), the
-        viewport is redrawn whole instead of scrolled twice (view and background cache), and
-        edges are not smoothed again. Everything is sharp again in the glide's last frame.
+        While the camera moves, every device-resolution item picture would be redrawn each
+        frame (about 7 ms for the built-in model at 1920x1080). Items instead keep one picture
+        in their own coordinates (made once, then only scaled; softer while moving when zoomed
+        in past 1:1), the viewport is redrawn whole instead of scrolled twice (view and
+        background cache), and nothing is smoothed again. Making or dropping all those
+        pictures in one frame would itself overrun the frame, so they switch a batch per
+        frame, before the camera starts and after it stops.
         """
-        if not self.fast_glides or self._glide_items or self.scene() is None:
+        if self._glide is not None and self._glide_phase == "prepare":
+            if self._switch_batch(to_item_pictures=True):
+                return  # the camera waits (a few frames) until every picture is made
+            self._glide_phase = "move"
+            self._gliding_fast = self.fast_glides
+            if self._gliding_fast:
+                self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+                self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+                self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+                self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        if self._glide is not None:
+            c0, s0, c1, s1, t, duration = self._glide
+            t = min(1.0, t + seconds / duration)
+            e = t * t * (3 - 2 * t)
+            self._apply_camera(c0 + (c1 - c0) * e, s0 * (s1 / s0) ** e)
+            self._glide = None if t >= 1.0 else (c0, s0, c1, s1, t, duration)
+            if self._glide is None:
+                self._land()
             return
-        for item in self.scene().items():
-            if item.cacheMode() == QGraphicsItem.CacheMode.DeviceCoordinateCache:
+        if self._glide_items:  # landed: sharp device pictures again, a batch per frame
+            self._switch_batch(to_item_pictures=False)
+
+    def _switch_batch(self, to_item_pictures: bool) -> bool:
+        """Switch up to GLIDE_BATCH item pictures; False when there were none left to switch."""
+        if to_item_pictures:
+            if not self.fast_glides or self.scene() is None:
+                return False
+            device = QGraphicsItem.CacheMode.DeviceCoordinateCache
+            if self._to_switch is None:
+                self._to_switch = [item for item in self.scene().items() if item.cacheMode() == device]
+            # (another view of the same scene may have switched some already)
+            batch = [item for item in self._to_switch[:GLIDE_BATCH] if isValid(item) and item.cacheMode() == device]
+            del self._to_switch[:GLIDE_BATCH]
+            if not batch and not self._to_switch:
+                self._to_switch = None
+                return False
+            for item in batch:
                 # (a fixed cache size would be drawn at its pixel size, not fitted to the item)
                 item.setCacheMode(QGraphicsItem.CacheMode.ItemCoordinateCache)
-                self._glide_items.append(item)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
-        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+            self._glide_items.extend(batch)
+            return True
+        else:
+            batch, self._glide_items = self._glide_items[:GLIDE_BATCH], self._glide_items[GLIDE_BATCH:]
+            for item in batch:
+                if isValid(item) and item.cacheMode() == QGraphicsItem.CacheMode.ItemCoordinateCache:
+                    item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        return bool(batch)
 
-    def _end_glide(self) -> None:
-        if not self._glide_items:
+    def _land(self) -> None:
+        """The camera has stopped: smooth drawing and the cached background again."""
+        if not self._gliding_fast:
             return
-        for item in self._glide_items:
-            if item.scene() is not None and item.cacheMode() == QGraphicsItem.CacheMode.ItemCoordinateCache:
-                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self._glide_items = []
+        self._gliding_fast = False
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.viewport().update()
+
+    def _end_glide(self) -> None:
+        """Stop any glide at once (a cut): every picture sharp again now."""
+        self._glide, self._to_switch = None, None
+        self._land()
+        while self._switch_batch(to_item_pictures=False):
+            pass
 
     def title_band(self) -> float:
         return TITLE_BAND * self.text_scale

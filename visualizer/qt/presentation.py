@@ -96,11 +96,10 @@ class Presentation(QObject):
                 # A step that builds on the last one grows out of the picture on screen; one that
                 # drops something starts from its own scenario with only what the two share.
                 shared = {k: v for k, v in session.condition.interventions.items() if cond.interventions.get(k) == v}
+                settle = None
                 if len(shared) < len(session.condition.interventions) or scenario != session.condition.scenario:
-                    session.jump(
-                        Condition(scenario, shared if scenario == session.condition.scenario else {}, {}, cond.knockouts)
-                    )
-                session.apply(cond, spread=self.spread_changes)
+                    settle = Condition(scenario, shared if scenario == session.condition.scenario else {}, {}, cond.knockouts)
+                session.apply(cond, spread=self.spread_changes, settle=settle)
             else:
                 session.jump(cond)
         timeline = session.timeline
@@ -114,8 +113,8 @@ class Presentation(QObject):
         playhead.set_playing(True)
         self.scene.set_visible_nodes(step.visible, fade=animate)
         self.scene.set_highlight(step.highlight)
-        for view in self.views:
-            self._show_step_in(view, index, GLIDE_SECONDS if animate else 0.0)
+        for view in self.views:  # (a view hidden behind the hall cuts: nobody would see it glide)
+            self._show_step_in(view, index, GLIDE_SECONDS if animate and view.updatesEnabled() else 0.0)
         self._last = index
 
     def _show_step_in(self, view: PathwayView, index: int, glide: float) -> None:

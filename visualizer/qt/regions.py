@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from visualizer.model import Region
 from visualizer.qt.theme import Theme
 
-__all__ = ["paint_regions"]
+__all__ = ["paint_regions", "region_kind_at"]
 
 _TISSUE_FONT = QFont()
 _TISSUE_FONT.setPixelSize(18)
@@ -29,6 +29,15 @@ def paint_regions(painter: QPainter, regions, theme: Theme, exposed: QRectF) -> 
         rect = QRectF(*region.rect)
         if rect.intersects(exposed):
             _paint_region(painter, region, rect, theme)
+
+
+def region_kind_at(regions, x: float, y: float) -> str | None:
+    """The kind of the region painted on top at (x, y), or None over the bare background."""
+    on_top = None
+    for region in sorted(regions, key=lambda r: _ORDER.get(r.kind, 1)):
+        if QRectF(*region.rect).contains(x, y):
+            on_top = region.kind
+    return on_top
 
 
 def _paint_region(painter: QPainter, region: Region, rect: QRectF, theme: Theme) -> None:
