@@ -377,6 +377,7 @@ def test_the_window_behind_a_full_screen_presentation_stops_drawing_until_brough
     try:
         assert hall.isFullScreen()
         qtbot.waitUntil(lambda: not window.view.updatesEnabled())  # covered by the hall: frozen
+        assert not window.plot_area.updatesEnabled(), "the plots too"
         qtbot.keyClick(hall, Qt.Key.Key_PageDown)
         assert window.view._glide is None and hall.view._glide is not None, "only the hall glides"
         window.activateWindow()

@@ -615,7 +615,7 @@ class MainWindow(QMainWindow):
         self._sync_view_updates()
 
     def _sync_view_updates(self) -> None:
-        """Freeze this window's diagram while a full-screen presentation covers it.
+        """Freeze this window (diagram, plots, panels) while a full-screen presentation covers it.
 
         Nobody sees it, and drawing it too would double the cost of every frame of the
         hall's animation. It comes back to life when the window is brought forward.
@@ -623,8 +623,9 @@ class MainWindow(QMainWindow):
         hall = self.hall
         covered = hall is not None and hall.isFullScreen() and hall.screen() == self.screen()
         live = not covered or self.isActiveWindow()
-        if live != self.view.updatesEnabled():
-            self.view.setUpdatesEnabled(live)
+        content = self.centralWidget()
+        if live != content.updatesEnabled():
+            content.setUpdatesEnabled(live)  # (children follow, the view among them)
             if live:
                 self.view.viewport().update()
 
