@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 
 from visualizer.session import Session
 
@@ -32,6 +32,7 @@ class Animator(QObject):
         """Further per-frame callables taking the seconds elapsed (e.g. a comparison's second scene)."""
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer drifts by up to 5%: uneven motion
         self.timer.timeout.connect(self._on_tick)
         self._last = None
 
