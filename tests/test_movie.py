@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -29,6 +31,33 @@ def test_mp4_of_the_animation_has_the_frames_and_size(window, tmp_path):
     assert reader.get_meta_data()["size"] == (320, 240)
     first, last = reader.get_data(0), reader.get_data(19)
     assert np.abs(first.astype(int) - last.astype(int)).mean() > 1, "the picture changes over the movie"
+
+
+def qimage_rgb(image) -> np.ndarray:
+    """Qt's own conversion to RGB: an independent reference for the movie's colours."""
+    from PySide6.QtGui import QImage
+
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    rows = np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes()).reshape(image.height(), -1)
+    return rows[:, : image.width() * 3].reshape(image.height(), image.width(), 3).copy()  # (before the image goes)
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".gif"])
+def test_a_movie_shows_the_colours_on_screen(window, tmp_path, suffix):
+    maker = MovieMaker(window, (320, 240), fps=10)
+    frames = maker.animation_frames(0.0, 1.0, 1.0)
+    first = next(frames)
+    on_screen = qimage_rgb(maker.view.viewport().grab().toImage())
+    path = maker.write(tmp_path / f"m{suffix}", itertools.chain([first], frames), 10)
+    if suffix == ".mp4":
+        decoded = imageio.get_reader(str(path)).get_data(0)
+    else:
+        with Image.open(path) as gif:
+            decoded = np.asarray(gif.convert("RGB"))
+    error = np.abs(decoded.astype(int) - on_screen.astype(int))
+    # video coding and a 255-colour palette blur edges; swapped or shifted colours fail by far
+    assert error.mean() < 4, error.mean()
+    assert (error.max(axis=2) > 60).mean() < 0.01
 
 
 def test_gif_of_a_storyboard_and_frames_are_deterministic(window, tmp_path):

@@ -196,6 +196,7 @@ class PresentationWindow(QWidget):
         self.setWindowTitle(f"{presentation.storyboard.title} · presentation")
         self.view = PathwayView(presentation.scene, self)
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.view.setFrameShape(PathwayView.Shape.NoFrame)  # edge to edge on the projector
         self.view.setDragMode(PathwayView.DragMode.NoDrag)
         self.view.viewport().installEventFilter(self)
         layout = QVBoxLayout(self)
