@@ -386,3 +386,27 @@ def test_the_window_behind_a_full_screen_presentation_stops_drawing_until_brough
     finally:
         hall.close()
     assert window.view.updatesEnabled()
+
+
+def test_a_step_change_paints_the_hall_once_per_frame(window, hall, qtbot):
+    # a second paint per frame (from a queued scene update) would halve the time each frame may take
+    from PySide6.QtCore import QEvent, QObject
+
+    class CountPaints(QObject):
+        paints = 0
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                self.paints += 1
+            return False
+
+    counter = CountPaints()
+    hall.view.viewport().installEventFilter(counter)
+    ticks = []
+    window.animator.timer.timeout.connect(lambda: ticks.append(1))
+    window.animator.start()
+    qtbot.keyClick(hall, Qt.Key.Key_PageDown)  # fades, a camera glide and the new time course
+    qtbot.wait(900)
+    hall.view.viewport().removeEventFilter(counter)
+    assert len(ticks) > 10, "the animation ran"
+    assert counter.paints <= len(ticks) + 2, (counter.paints, len(ticks))

@@ -106,7 +106,7 @@ class PathwayScene(QGraphicsScene):
         if self.large:
             self.addItem(self.edge_layer)
         else:  # drawn with the regions into the view's cached background: one opaque blit a frame
-            self.edge_layer.redraw = lambda: self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+            self.edge_layer.redraw = self.redraw_background
         self.particles = ParticleLayer(self.edge_items, bounds, self.edge_layer.boxes if self.large else None)
         self.addItem(self.particles)
         self._build_vesicles(model)
@@ -328,7 +328,7 @@ class PathwayScene(QGraphicsScene):
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.setBackgroundBrush(QColor(theme.background))
-        self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+        self.redraw_background()
         for item in [*self.node_items.values(), *self.edge_items]:
             item.set_flags(theme=theme)
         for junction in self.junctions.values():
@@ -347,6 +347,16 @@ class PathwayScene(QGraphicsScene):
         for region in self.regions:
             rect = rect.united(QRectF(*region.rect))
         return rect
+
+    def redraw_background(self) -> None:
+        """Have every view redraw its cached background (regions and, in small models, edges).
+
+        QGraphicsScene.invalidate (and QGraphicsView.invalidateScene) would also queue an update
+        of the whole scene, which arrives after the frame's paint and paints it a second time.
+        """
+        for view in self.views():
+            view.resetCachedContent()
+            view.viewport().update()
 
     def drawBackground(self, painter, rect: QRectF) -> None:
         super().drawBackground(painter, rect)
