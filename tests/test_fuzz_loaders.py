@@ -867,6 +867,23 @@ def _settings_seed(tmp_path_factory) -> bytes:
     return _SEED[0]
 
 
+def test_regression_a_splitter_handle_a_billion_pixels_wide_is_not_restored(qapp, settings_window):
+    """Was: Qt hung inside QSplitter.restoreState on a shown window (found by the 10,000-example run)."""
+    from PySide6.QtCore import QSettings
+
+    path = Path(_FOLDER.name) / "handle.ini"
+    state = r"\0\0\0\xff\0\0\0\x1\0\0\0\x3\0\0\0\xe6\0\0\x2v\0\0\x1\x4\x1\xfff\xff\xff\xff\x1\0\0\0\x1\0"
+    path.write_text(f"[General]\ntop_splitter=@ByteArray({state})\n", encoding="utf-8")
+    window = settings_window
+    window.show()
+    window.settings = QSettings(str(path), QSettings.Format.IniFormat)
+    assert window.settings.value("top_splitter") is not None, "the file reads as a splitter state"
+    window._restore_settings()
+    qapp.processEvents()
+    assert window.top_splitter.handleWidth() <= 40
+    assert max(window.top_splitter.sizes()) < 20000
+
+
 @pytest.mark.parametrize(
     "line",
     [

@@ -33,7 +33,7 @@ from visualizer.qt.inspector import Inspector
 from visualizer.qt.pathway_scene import PathwayScene
 from visualizer.qt.pathway_view import PathwayView
 from visualizer.qt.playback_bar import PlaybackBar
-from visualizer.qt.settings import app_settings
+from visualizer.qt.settings import app_settings, splitter_state_ok
 from visualizer.qt.theme import THEMES
 
 __all__ = ["MainWindow"]
@@ -770,16 +770,9 @@ class MainWindow(QMainWindow):
         self._splitters_restored = False
         for key, splitter in (("top_splitter", self.top_splitter), ("main_splitter", self.main_splitter)):
             state = self.setting(key, QByteArray, None)
-            if state is None:
-                continue
-            handle, sizes = splitter.handleWidth(), splitter.sizes()
-            restored = splitter.restoreState(state)
-            # A damaged state can hold absurd sizes (Qt then tries to paint a window millions of pixels wide).
-            if restored and 0 <= splitter.handleWidth() <= 40 and all(0 <= n <= 20000 for n in splitter.sizes()):
-                self._splitters_restored = True
-            else:
-                splitter.setHandleWidth(handle)
-                splitter.setSizes(sizes)
+            # A damaged state can hang Qt or make it paint a window millions of pixels wide.
+            if state is not None and splitter_state_ok(bytes(state), splitter.count(), splitter.orientation().value):
+                self._splitters_restored = splitter.restoreState(state) or self._splitters_restored
 
     def _first_run_size(self) -> None:
         """Most of the screen (the diagram needs room to be legible), never less than 1024x700."""

@@ -4,11 +4,12 @@ so they never touch a user's real settings."""
 from __future__ import annotations
 
 import os
+import struct
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths
 
-__all__ = ["app_settings", "data_dir", "log_path"]
+__all__ = ["app_settings", "data_dir", "log_path", "splitter_state_ok"]
 
 
 def _folder(env: str, kind) -> Path:
@@ -32,3 +33,26 @@ def data_dir() -> Path:
 
 def log_path() -> Path:
     return data_dir() / "visualizer.log"
+
+
+def splitter_state_ok(state: bytes, panes: int, orientation: int) -> bool:
+    """True when ``state`` is a QSplitter state as Qt 6 writes it, for ``panes`` panes, with sane values.
+
+    Qt trusts the bytes: a damaged state with a handle a billion pixels wide hangs a shown
+    window inside ``restoreState``, so the layout is checked before Qt sees it: magic 0xff,
+    version 1, the pane sizes, whether panes collapse, the handle width (-1 is Qt's default),
+    opaque resizing, the orientation (1 across, 2 down) and whether opaque resizing was set.
+    """
+    size = 12 + 4 * panes + 11
+    if len(state) != size:
+        return False
+    magic, version, count = struct.unpack_from(">iiI", state, 0)
+    sizes = struct.unpack_from(f">{panes}i", state, 12)
+    collapsible, handle, opaque, turned, opaque_set = struct.unpack_from(">?i?i?", state, 12 + 4 * panes)
+    flags = state[12 + 4 * panes], state[17 + 4 * panes], state[-1]
+    return (
+        (magic, version, count, turned) == (0xFF, 1, panes, orientation)
+        and all(0 <= n <= 20000 for n in sizes)
+        and -1 <= handle <= 40
+        and all(flag in (0, 1) for flag in flags)
+    )
