@@ -44,6 +44,8 @@ class InterventionItem(QGraphicsItem):
             self.signs.append((stop, delta))
         self._path = glyph_path("input", self.rect)
         self.setZValue(12)
+        # one picture, blitted: otherwise the dashed links are drawn again whenever a dot moves beneath
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.setToolTip(f"<b>{intervention.label}</b><br>{intervention.description}")
 
     def boundingRect(self) -> QRectF:
