@@ -161,11 +161,16 @@ def test_theme_and_geometry_persist_in_settings(qtbot, tmp_path):
     win.show()
     win.resize(1111, 777)
     win.set_theme("dark")
+    win.top_splitter.setSizes([300, 500, 311])  # the reader made the side panels wider
+    win.main_splitter.setSizes([500, 240])
+    panels = win.top_splitter.sizes(), win.main_splitter.sizes()
     win.close()
     again = MainWindow(load_builtin_model(), None, settings=QSettings(path, QSettings.Format.IniFormat))
     qtbot.addWidget(again)
     assert again.theme.name == "dark"
     assert again.size().width() == 1111
+    again.show()
+    assert (again.top_splitter.sizes(), again.main_splitter.sizes()) == panels, "the panel sizes are remembered"
     again.close()
 
 
