@@ -175,10 +175,12 @@ class PathwayView(QGraphicsView):
             device = QGraphicsItem.CacheMode.DeviceCoordinateCache
             if self._to_switch is None:
                 self._to_switch = [item for item in self.scene().items() if item.cacheMode() == device]
-            # (another view of the same scene may have switched some already)
-            batch = [item for item in self._to_switch[:GLIDE_BATCH] if isValid(item) and item.cacheMode() == device]
-            del self._to_switch[:GLIDE_BATCH]
-            if not batch and not self._to_switch:
+            batch = []
+            while self._to_switch and len(batch) < GLIDE_BATCH:
+                item = self._to_switch.pop()
+                if isValid(item) and item.cacheMode() == device:  # (another view may have switched it)
+                    batch.append(item)
+            if not batch:
                 self._to_switch = None
                 return False
             for item in batch:
