@@ -98,3 +98,21 @@ def test_not_a_spreadsheet(tmp_path):
     path.write_text("hello")
     with pytest.raises(ModelError, match="fake.xlsx: not an .xlsx spreadsheet"):
         load_model(path)
+
+
+def test_damage_openpyxl_works_around_prints_no_python_warning(tmp_path):
+    # openpyxl would warn on stderr, naming its own source files: noise that reads like a crash
+    import warnings
+    import zipfile
+
+    good = make_xlsx(tmp_path / "good.xlsx", SPECIES, REACTIONS)
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(damaged, "w") as out:
+        for item in src.infolist():
+            out.writestr(item, src.read(item.filename))
+        out.writestr("xl/worksheets/_rels/sheet1.xml.rels", "<Relationships><Relationship/></Relationships>")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = load_model(damaged)
+    assert [n.id for n in model.nodes] == ["A", "B", "C"]
+    assert [str(w.message) for w in caught] == []

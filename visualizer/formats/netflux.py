@@ -35,6 +35,7 @@ identical nodes; otherwise ``name`` holds the label and ``notes`` the descriptio
 from __future__ import annotations
 
 import re
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,34 @@ _SPECIES_COLUMNS = ("ID", "name", "Yinit", "Ymax", "tau")
 _REACTION_COLUMNS = ("ID", "Rule", "Weight", "n", "EC50")
 
 
+def _read_tables(path: Path, name: str, problem):
+    """The species and reactions sheets' rows (values only); ModelError for a file openpyxl cannot read."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise ModelError([Problem(name, None, "", f"cannot open the spreadsheet: {exc}")]) from None
+    try:
+        missing = [s for s in ("species", "reactions") if s not in book.sheetnames]
+        if missing:
+            raise ModelError(
+                [
+                    Problem(name, None, "", f"missing sheet '{s}'; found: {', '.join(book.sheetnames) or '(none)'}")
+                    for s in missing
+                ]
+            )
+        try:  # a read-only workbook parses each sheet only now, so damage shows up here
+            return (
+                _table(book["species"], "species", _SPECIES_COLUMNS, problem),
+                _table(book["reactions"], "reactions", _REACTION_COLUMNS, problem),
+            )
+        except Exception as exc:  # openpyxl, zipfile, zlib and XML errors of a damaged file
+            raise ModelError([Problem(name, None, "", f"cannot read the spreadsheet (the file is damaged): {exc}")]) from None
+    finally:
+        book.close()
+
+
 def load_netflux(path: str | Path) -> Model:
     """Load a Netflux model; raise :class:`ModelError` listing every problem with sheet and row."""
     path = Path(path)
@@ -85,28 +114,11 @@ def load_netflux(path: str | Path) -> Model:
     if not zipfile.is_zipfile(path):
         raise ModelError([Problem(name, None, "", "not an .xlsx spreadsheet (the file is not a zip archive)")])
 
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many types for damaged files
-        raise ModelError([Problem(name, None, "", f"cannot open the spreadsheet: {exc}")]) from None
-    try:
-        missing = [s for s in ("species", "reactions") if s not in book.sheetnames]
-        if missing:
-            raise ModelError(
-                [
-                    Problem(name, None, "", f"missing sheet '{s}'; found: {', '.join(book.sheetnames) or '(none)'}")
-                    for s in missing
-                ]
-            )
-        try:  # a read-only workbook parses each sheet only now, so damage shows up here
-            species_rows = _table(book["species"], "species", _SPECIES_COLUMNS, problem)
-            reaction_rows = _table(book["reactions"], "reactions", _REACTION_COLUMNS, problem)
-        except Exception as exc:  # openpyxl, zipfile, zlib and XML errors of a damaged file
-            raise ModelError([Problem(name, None, "", f"cannot read the spreadsheet (the file is damaged): {exc}")]) from None
-    finally:
-        book.close()
+    with warnings.catch_warnings():
+        # openpyxl warns (on stderr, naming its own source files) about damage it works around in
+        # parts of the file a model does not use; damage that matters surfaces as problems below
+        warnings.simplefilter("ignore")
+        species_rows, reaction_rows = _read_tables(path, name, problem)
     if problems:
         raise ModelError(problems)
 
