@@ -410,3 +410,34 @@ def test_a_step_change_paints_the_hall_once_per_frame(window, hall, qtbot):
     hall.view.viewport().removeEventFilter(counter)
     assert len(ticks) > 10, "the animation ran"
     assert counter.paints <= len(ticks) + 2, (counter.paints, len(ticks))
+
+
+def test_a_revealed_line_fades_in_and_ends_as_a_cut_draws_it(window):
+    # fading lines are drawn over the cached background, which takes each in once it has faded in
+    from visualizer.qt.pathway_scene import FADE_SECONDS
+
+    scene, view = window.scene, window.view
+    window.animator.stop()
+    window.session.playhead.set_playing(False)
+    for edge in scene.edge_items:
+        edge.set_flags(particles=False)  # no moving dots over the pixels compared
+    edge = scene.edges_by_interaction[("dag", "pkc_theta", "<dag>")]
+    centre = view.mapFromScene(edge.path.pointAtPercent(0.5))
+
+    def around_the_line():
+        return view.viewport().grab().toImage().copy(centre.x() - 6, centre.y() - 6, 13, 13)
+
+    everything = set(scene.node_items)
+    scene.set_visible_nodes(everything - {"dag"}, fade=False)
+    hidden = around_the_line()
+    scene.set_visible_nodes(everything, fade=False)
+    cut = around_the_line()
+    assert cut != hidden, "the line shows at this point"
+    scene.set_visible_nodes(everything - {"dag"}, fade=False)
+    scene.set_visible_nodes(everything, fade=True)
+    scene.tick(FADE_SECONDS / 2)
+    halfway = around_the_line()
+    assert halfway not in (hidden, cut), "half faded in"
+    for _ in range(3):
+        scene.tick(FADE_SECONDS / 2)
+    assert around_the_line() == cut

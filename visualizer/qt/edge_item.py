@@ -189,6 +189,11 @@ class EdgeItem(QGraphicsItem):
         self.phase = (self.phase + seconds * rate) % 1.0
 
     @property
+    def fading(self) -> bool:
+        """Visible and part way through fading in."""
+        return self.isVisible() and 0.0 < self.opacity() < 1.0
+
+    @property
     def shows_particles(self) -> bool:
         return not self.inhibits and self.detail and self.particles_enabled and not self.dimmed and self.activity >= 0.02
 
@@ -276,7 +281,8 @@ class EdgeItem(QGraphicsItem):
 
 
 class ParticleLayer(QGraphicsItem):
-    """Draws the signal dots of every activation edge in one pass, above the cached edge lines.
+    """Draws the signal dots of every activation edge in one pass, above the cached edge lines
+    (and, in small models, the lines of edges still fading in).
 
     Keeping the moving dots out of the edge items lets the lines stay cached
     as pixmaps, so a frame costs a few blits plus the dots.
@@ -290,6 +296,9 @@ class ParticleLayer(QGraphicsItem):
         """Edge bounds (x0, y0, x1, y1) in a large model: only the edges on screen get dots."""
         self.drawn: list[EdgeItem] = []
         """The edges drawn last time (a large model moves only their dots)."""
+        self.fading_lines = False
+        """Also draw the lines of edges fading in (small models: the cached background holds the
+        others, and would otherwise be redrawn every frame of a fade)."""
         if boxes is not None:
             self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.setZValue(5)
@@ -299,6 +308,10 @@ class ParticleLayer(QGraphicsItem):
         return self._bounds
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
+        if self.fading_lines:
+            for edge in self.edges:
+                if edge.fading:
+                    edge.paint_line(painter)
         if QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < 0.35:
             self.drawn = []
             return
@@ -397,9 +410,10 @@ class EdgeLayer(QGraphicsItem):
             self.update()
 
     def paint_lines(self, painter: QPainter) -> None:
-        """Every visible edge's line and head (small models, from the scene's background)."""
+        """Every visible edge's line and head but those fading in (small models, from the scene's
+        background; the ParticleLayer draws the fading ones)."""
         painter.save()
-        self._paint_edges(painter, self.edges)
+        self._paint_edges(painter, [edge for edge in self.edges if not edge.fading])
         painter.restore()
 
     def boundingRect(self) -> QRectF:

@@ -108,6 +108,7 @@ class PathwayScene(QGraphicsScene):
         else:  # drawn with the regions into the view's cached background: one opaque blit a frame
             self.edge_layer.redraw = self.redraw_background
         self.particles = ParticleLayer(self.edge_items, bounds, self.edge_layer.boxes if self.large else None)
+        self.particles.fading_lines = not self.large
         self.addItem(self.particles)
         self._build_vesicles(model)
         refs = self.session.references
@@ -308,15 +309,19 @@ class PathwayScene(QGraphicsScene):
     # -- per-frame and appearance ---------------------------------------------------------
     def tick(self, seconds: float) -> None:
         """Advance the fades, the flow dots, the inhibitor pulses and the GLUT4 vesicles."""
-        if any(isinstance(item, EdgeItem) for item in self._fading):
-            self.edge_layer.edge_changed()
+        # A small model's fading lines are drawn with the dots, each frame; the cached background
+        # takes a line in once it has faded in. A large model's layer redraws every frame.
+        redraw = self.large and any(isinstance(item, EdgeItem) for item in self._fading)
         for item in list(self._fading):
             opacity = min(1.0, self._fading[item] + seconds / FADE_SECONDS)
+            redraw = redraw or (isinstance(item, EdgeItem) and opacity >= 1.0)
             item.setOpacity(opacity)
             if opacity >= 1.0:
                 del self._fading[item]
             else:
                 self._fading[item] = opacity
+        if redraw:
+            self.edge_layer.edge_changed()
         # A large model moves only the dots on screen (none when zoomed far out).
         for edge in self.particles.drawn if self.large else self.edge_items:
             edge.advance_phase(seconds)
