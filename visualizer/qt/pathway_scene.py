@@ -43,6 +43,8 @@ class PathwayScene(QGraphicsScene):
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
         self.session = session
         self.theme = theme
+        self.background_version = 0
+        """Raised whenever what drawBackground draws changes (views keep a picture of it)."""
         self.show_ghost = False
         self.node_items: dict[str, NodeItem] = {}
         self.edge_items: list[EdgeItem] = []
@@ -81,6 +83,7 @@ class PathwayScene(QGraphicsScene):
         self.large = len(model.nodes) > LARGE_MODEL
         self.setBackgroundBrush(QColor(self.theme.background))
         self.regions = model.regions
+        self.background_version += 1
         for node in model.nodes:
             item = NodeItem(node, self.theme)
             self.addItem(item)
@@ -354,13 +357,13 @@ class PathwayScene(QGraphicsScene):
         return rect
 
     def redraw_background(self) -> None:
-        """Have every view redraw its cached background (regions and, in small models, edges).
+        """Have every view remake its background picture (regions and, in small models, edges).
 
-        QGraphicsScene.invalidate (and QGraphicsView.invalidateScene) would also queue an update
-        of the whole scene, which arrives after the frame's paint and paints it a second time.
+        QGraphicsScene.invalidate would also queue an update of the whole scene, which arrives
+        after the frame's paint and paints it a second time.
         """
+        self.background_version += 1
         for view in self.views():
-            view.resetCachedContent()
             view.viewport().update()
 
     def drawBackground(self, painter, rect: QRectF) -> None:

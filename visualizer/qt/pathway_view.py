@@ -63,7 +63,11 @@ class PathwayView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
-        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)  # the regions: one opaque picture
+        # The background (regions, and a small model's edge lines) is one opaque picture the view
+        # keeps itself (see drawBackground), not Qt's CacheBackground: that one is remade in a new
+        # allocation, or queues a second paint of the frame, whenever the scene asks for a redraw.
+        self._background: QPixmap | None = None
+        self._background_key = None
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -152,7 +156,6 @@ class PathwayView(QGraphicsView):
             self._gliding_fast = self.fast_glides
             if self._gliding_fast:
                 self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
-                self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
                 self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
                 self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         if self._glide is not None:
@@ -203,7 +206,6 @@ class PathwayView(QGraphicsView):
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
-        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
         self.viewport().update()
 
     def _end_glide(self) -> None:
@@ -245,6 +247,33 @@ class PathwayView(QGraphicsView):
         event.accept()
 
     # -- overlay -----------------------------------------------------------------------
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """The scene's background from a picture of the whole viewport, remade only when the camera
+        or the scene's background changes (a glide, or drawing for an export, draws it afresh)."""
+        scene = self.pathway
+        if self._gliding_fast or painter.device() is not self.viewport():
+            scene.drawBackground(painter, rect)
+            return
+        ratio = self.devicePixelRatioF()
+        size = self.viewport().size() * ratio
+        transform = self.viewportTransform()
+        key = (transform, size, scene.background_version, self.renderHints())
+        if self._background is None or self._background.size() != size:
+            self._background = QPixmap(size)
+            self._background.setDevicePixelRatio(ratio)
+            self._background_key = None
+        if key != self._background_key:
+            self._background_key = key
+            p = QPainter(self._background)
+            p.setRenderHints(self.renderHints())
+            p.setTransform(transform)
+            scene.drawBackground(p, self.mapToScene(self.viewport().rect()).boundingRect().adjusted(-2, -2, 2, 2))
+            p.end()
+        painter.save()
+        painter.resetTransform()
+        painter.drawPixmap(0, 0, self._background)
+        painter.restore()
+
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
         """Title band, caption and legend come from cached pictures; only the clock is drawn each frame."""
         painter.save()
