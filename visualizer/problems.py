@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Problem", "ModelError", "UserError"]
+__all__ = ["Problem", "ModelError", "UserError", "read_limited"]
 
 
 @dataclass(frozen=True)
@@ -38,3 +38,18 @@ class ModelError(UserError):
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def read_limited(path: Path, limit: int, what: str = "file") -> bytes:
+    """The bytes of ``path``, or ModelError naming it when it cannot be read or is over ``limit`` bytes.
+
+    The size is checked first, so an oversized file is refused without being read.
+    """
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise ModelError([Problem(name, None, "", f"the {what} is {size:,} bytes; the limit is {limit:,}")])
+        return path.read_bytes()
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the name
+        raise ModelError([Problem(name, None, "", f"cannot read the {what}: {getattr(exc, 'strerror', None) or exc}")]) from None

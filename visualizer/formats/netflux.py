@@ -34,6 +34,7 @@ identical nodes; otherwise ``name`` holds the label and ``notes`` the descriptio
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 import zipfile
@@ -42,7 +43,7 @@ from typing import Any
 
 from visualizer.atomic import write_atomically
 from visualizer.model import ACTIVATES, INHIBITS, NODE_KINDS, Input, Interaction, Model, Node
-from visualizer.problems import ModelError, Problem, UserError
+from visualizer.problems import ModelError, Problem, UserError, read_limited
 
 __all__ = ["load_netflux", "save_netflux", "netflux_losses", "MAX_XLSX_BYTES"]
 
@@ -68,12 +69,12 @@ _SPECIES_COLUMNS = ("ID", "name", "Yinit", "Ymax", "tau")
 _REACTION_COLUMNS = ("ID", "Rule", "Weight", "n", "EC50")
 
 
-def _read_tables(path: Path, name: str, problem):
+def _read_tables(data: io.BytesIO, name: str, problem):
     """The species and reactions sheets' rows (values only); ModelError for a file openpyxl cannot read."""
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        book = openpyxl.load_workbook(data, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise ModelError([Problem(name, None, "", f"cannot open the spreadsheet: {exc}")]) from None
     try:
@@ -105,20 +106,15 @@ def load_netflux(path: str | Path) -> Model:
     def problem(row: int | None, entry: str, message: str) -> None:
         problems.append(Problem(name, row, entry, message))
 
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ModelError([Problem(name, None, "", f"cannot read the spreadsheet: {exc.strerror or exc}")]) from None
-    if size > MAX_XLSX_BYTES:
-        raise ModelError([Problem(name, None, "", f"the spreadsheet is {size:,} bytes; the limit is {MAX_XLSX_BYTES:,}")])
-    if not zipfile.is_zipfile(path):
+    data = io.BytesIO(read_limited(path, MAX_XLSX_BYTES, "spreadsheet"))
+    if not zipfile.is_zipfile(data):
         raise ModelError([Problem(name, None, "", "not an .xlsx spreadsheet (the file is not a zip archive)")])
 
     with warnings.catch_warnings():
         # openpyxl warns (on stderr, naming its own source files) about damage it works around in
         # parts of the file a model does not use; damage that matters surfaces as problems below
         warnings.simplefilter("ignore")
-        species_rows, reaction_rows = _read_tables(path, name, problem)
+        species_rows, reaction_rows = _read_tables(data, name, problem)
     if problems:
         raise ModelError(problems)
 

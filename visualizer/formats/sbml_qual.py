@@ -59,7 +59,7 @@ import re
 from pathlib import Path
 
 from visualizer.model import ACTIVATES, INHIBITS, Input, Interaction, Model, Node
-from visualizer.problems import ModelError, Problem
+from visualizer.problems import ModelError, Problem, read_limited
 
 __all__ = [
     "MAX_SBML_BYTES",
@@ -326,13 +326,7 @@ def load_sbml_qual(path: str | Path) -> Model:
     def problem(line: int | None, entry: str, message: str) -> None:
         problems.append(Problem(name, line, entry, message))
 
-    try:
-        size = path.stat().st_size
-        if size > MAX_SBML_BYTES:
-            raise ModelError([Problem(name, None, "", f"the file is {size:,} bytes; the limit is {MAX_SBML_BYTES:,}")])
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ModelError([Problem(name, None, "", f"cannot read the file: {exc.strerror or exc}")]) from None
+    data = read_limited(path, MAX_SBML_BYTES)
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
         raise ModelError(
             [

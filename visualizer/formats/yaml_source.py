@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import yaml
 
-from visualizer.problems import ModelError, Problem
+from visualizer.problems import ModelError, Problem, read_limited
 
 __all__ = ["MAX_FILE_BYTES", "LineDict", "read_yaml", "Checker", "is_finite_number"]
 
@@ -120,13 +120,7 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
     """Read a YAML file safely; raise :class:`ModelError` with a located message on failure."""
     path = Path(path)
     name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ModelError([Problem(name, None, "", f"the {what} is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")])
-        raw = path.read_bytes()
-    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the name
-        raise ModelError([Problem(name, None, "", f"cannot read the {what}: {getattr(exc, 'strerror', None) or exc}")]) from None
+    raw = read_limited(path, MAX_FILE_BYTES, what)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -251,8 +251,7 @@ class EdgeItem(QGraphicsItem):
             width += 3.0
         # Flux is shown by the moving dots and the pulse; the cached line only tells on from off.
         color.setAlphaF((0.27 if self.dimmed else (0.92 if self.activity >= 0.02 else 0.47)) * self.opacity())
-        ground = theme.region_fill.get(self.ground, theme.background) if self.ground else theme.background
-        pen = QPen(_over(color, QColor(ground)), width)
+        pen = QPen(_over(color, QColor(theme.region_fill.get(self.ground, theme.background))), width)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         return pen
 

@@ -46,13 +46,11 @@ def splitter_state_ok(state: bytes, panes: int, orientation: int) -> bool:
     size = 12 + 4 * panes + 11
     if len(state) != size:
         return False
-    magic, version, count = struct.unpack_from(">iiI", state, 0)
-    sizes = struct.unpack_from(f">{panes}i", state, 12)
-    collapsible, handle, opaque, turned, opaque_set = struct.unpack_from(">?i?i?", state, 12 + 4 * panes)
-    flags = state[12 + 4 * panes], state[17 + 4 * panes], state[-1]
+    magic, version, count, *rest = struct.unpack(f">iiI{panes}iBiBiB", state)
+    sizes, (collapsible, handle, opaque, turned, opaque_set) = rest[:panes], rest[panes:]
     return (
         (magic, version, count, turned) == (0xFF, 1, panes, orientation)
         and all(0 <= n <= 20000 for n in sizes)
         and -1 <= handle <= 40
-        and all(flag in (0, 1) for flag in flags)
+        and {collapsible, opaque, opaque_set} <= {0, 1}
     )
