@@ -23,6 +23,8 @@ __all__ = [
     "Intervention",
     "Region",
     "REGION_KINDS",
+    "Module",
+    "ROLES",
     "Model",
 ]
 
@@ -172,6 +174,31 @@ class Region:
 
 
 @dataclass(frozen=True)
+class Module:
+    """A named part of the diagram (the insulin cascade, the lipid brakes, ...).
+
+    A whole-map view can draw a module as one labelled block coloured by the activity
+    of its ``key`` node, and a lecture step opens the modules it discusses.
+    """
+
+    id: str
+    label: str
+    nodes: tuple[str, ...]
+    key: str | None = None
+    """The node whose activity stands for the module when it is drawn collapsed."""
+    description: str = ""
+
+
+#: What a model can name a node for, so generic features work on any model without knowing its ids.
+ROLES = {
+    "signal_start": "where signal stepping starts (S in a lecture, Ctrl+1 in the window)",
+    "second_signal_start": "a second start for signal stepping (Ctrl+2), e.g. muscle contraction",
+    "vesicle_target": "the process that GLUT4-style storage vesicles travel to (drawn as moving vesicles)",
+    "vesicle_region": "the region (compartment) the vesicles are stored in",
+}
+
+
+@dataclass(frozen=True)
 class Model:
     title: str
     nodes: tuple[Node, ...]
@@ -189,6 +216,11 @@ class Model:
     default_scenario: str | None = None
     source: str = ""
     """Where the model was read from (a path), for messages."""
+    roles: dict[str, str] = field(default_factory=dict)
+    """Role name (see :data:`ROLES`) → node or region id."""
+    plotted: tuple[str, ...] = ()
+    """Nodes plotted when the model opens (empty: the last few nodes)."""
+    modules: tuple[Module, ...] = ()
 
     # -- look-ups -------------------------------------------------------------
     @property
@@ -229,6 +261,10 @@ class Model:
     @property
     def has_positions(self) -> bool:
         return all(n.position is not None for n in self.nodes)
+
+    def role(self, name: str) -> str | None:
+        """The node (or region) the model names for ``name`` (see :data:`ROLES`), if any."""
+        return self.roles.get(name)
 
     def incoming(self, node_id: str) -> list[Interaction]:
         return [i for i in self.interactions if i.target == node_id]

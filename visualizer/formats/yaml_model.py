@@ -23,7 +23,9 @@ from visualizer.model import (
     Input,
     Interaction,
     Intervention,
+    ROLES,
     Model,
+    Module,
     Node,
     Reference,
     Region,
@@ -33,8 +35,20 @@ from visualizer.model import (
 __all__ = ["load_yaml_model"]
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_TOP = ("format", "metadata", "reference_scenarios", "regions", "nodes", "interactions", "inputs", "scenarios", "interventions")
-_META = ("title", "version", "description", "time_unit", "default_scenario", "references")
+_TOP = (
+    "format",
+    "metadata",
+    "reference_scenarios",
+    "regions",
+    "modules",
+    "nodes",
+    "interactions",
+    "inputs",
+    "scenarios",
+    "interventions",
+)
+_META = ("title", "version", "description", "time_unit", "default_scenario", "references", "roles", "plotted")
+_MODULE = ("id", "label", "nodes", "key", "description")
 _REF = ("key", "citation", "doi")
 _NODE = ("id", "label", "kind", "compartment", "tissue", "position", "description", "references", "tau", "ymax", "y0", "basal")
 _EDGE = ("source", "target", "sign", "group", "w", "n", "ec50", "strength", "mechanism", "references")
@@ -110,6 +124,10 @@ def load_yaml_model(path: str | Path) -> Model:
             "metadata",
             f"unknown default_scenario '{default_scenario}'{_did_you_mean(default_scenario, scenario_ids)}",
         )
+    roles = _read_roles(chk, meta, node_ids, {r.id for r in regions})
+    plotted = chk.text_list(meta, "plotted", "metadata")
+    chk.check_ids(plotted, node_ids, meta.line_of("plotted"), "metadata", "node", lambda n: _did_you_mean(n, node_ids))
+    modules = _read_modules(chk, top, node_ids)
     if not nodes and "nodes" in top:
         chk.add(top.line_of("nodes"), "nodes", "the model has no nodes")
     chk.raise_if_any()
@@ -129,7 +147,58 @@ def load_yaml_model(path: str | Path) -> Model:
         disease_scenario=disease,
         default_scenario=default_scenario,
         source=str(path),
+        roles=roles,
+        plotted=tuple(p for p in plotted if p in node_ids),
+        modules=tuple(modules),
     )
+
+
+def _read_roles(chk: Checker, meta: LineDict, node_ids: set[str], region_ids: set[str]) -> dict[str, str]:
+    """``metadata.roles``: which node plays each generic part (signal start, vesicle target, ...)."""
+    if "roles" not in meta:
+        return {}
+    data = chk.mapping(meta["roles"], meta.line_of("roles"), "metadata.roles")
+    out: dict[str, str] = {}
+    if data is None:
+        return out
+    for role, value in data.items():
+        line = data.line_of(role)
+        if role not in ROLES:
+            known = ", ".join(f"{k} ({v})" for k, v in ROLES.items())
+            chk.add(line, "metadata.roles", f"unknown role '{role}'{_did_you_mean(role, ROLES)}; roles are: {known}")
+            continue
+        if not isinstance(value, str):
+            chk.add(line, "metadata.roles", f"role '{role}' must name one node id")
+            continue
+        ids = region_ids if role == "vesicle_region" else node_ids
+        if value not in ids:
+            what = "region" if role == "vesicle_region" else "node"
+            chk.add(line, "metadata.roles", f"role '{role}': unknown {what} '{value}'{_did_you_mean(value, ids)}")
+            continue
+        out[str(role)] = value
+    return out
+
+
+def _read_modules(chk: Checker, top: LineDict, node_ids: set[str]) -> list[Module]:
+    out: list[Module] = []
+    for entry in _entries(chk, top, "modules", "module"):
+        mid = chk.text(entry, "id", "module", None)
+        name = f"module {mid}" if mid else "module"
+        chk.known_keys(entry, name, _MODULE, required=("id", "label", "nodes"))
+        if mid is None:
+            continue
+        if any(m.id == mid for m in out):
+            chk.add(entry.line_of("id"), name, f"duplicate module id '{mid}'")
+            continue
+        members = chk.text_list(entry, "nodes", name)
+        chk.check_ids(members, node_ids, entry.line_of("nodes"), name, "node", lambda n: _did_you_mean(n, node_ids))
+        members = [m for m in members if m in node_ids]
+        key = chk.text(entry, "key", name, None)
+        if key is not None and key not in members:
+            chk.add(entry.line_of("key"), name, f"key node '{key}' is not one of the module's nodes")
+            key = None
+        out.append(Module(mid, chk.text(entry, "label", name) or mid, tuple(members), key, chk.text(entry, "description", name) or ""))
+    return out
 
 
 def _entries(chk: Checker, top: LineDict, key: str, what: str):
