@@ -92,10 +92,12 @@ def main() -> None:
     from visualizer.qt.app import application
     from visualizer.formats import load_builtin_model
     from visualizer.qt.main_window import MainWindow
+    from visualizer.session import Session
+    from visualizer.stage import Stage
 
     app = application()
     settings = QSettings(str(Path(os.environ.get("TMPDIR", "/tmp")) / "bench-settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(load_builtin_model(), None, settings=settings)
+    window = MainWindow(Stage(Session(load_builtin_model())), None, settings=settings)
     window.resize(1920, 1080)
     window.show()
     app.processEvents()
@@ -142,9 +144,9 @@ def main() -> None:
     step_frames = []
     # the whole transition: pictures prepared (a few frames), the 0.8 s glide, sharp pictures again
     FRAMES_PER_STEP = 64
-    for _ in range(min(8, window.presentation.player.count - 1)):
+    for _ in range(min(8, window.stage.lecture.player.count - 1)):
         t0 = time.perf_counter()
-        window.presentation.player.next()
+        window.stage.lecture.player.next()
         hall.view.viewport().repaint()
         step_frames.append(time.perf_counter() - t0)
         for _ in range(FRAMES_PER_STEP):
@@ -195,12 +197,12 @@ def _step_changes_in_the_event_loop(app, window, hall, changes: int):
     window.centralWidget().setUpdatesEnabled(False)  # as when the full-screen hall covers the window
     window.animator.timer.timeout.connect(lambda: ticks.append(1))
     hall.view.viewport().installEventFilter(clock)
-    window.presentation.player.first()
+    window.stage.lecture.player.first()
     window.animator.start()
     gaps: list[float] = []
-    for _ in range(min(changes, window.presentation.player.count - 1)):
+    for _ in range(min(changes, window.stage.lecture.player.count - 1)):
         clock.stamps.clear()
-        window.presentation.player.next()
+        window.stage.lecture.player.next()
         loop = QEventLoop()
         QTimer.singleShot(1200, loop.quit)
         loop.exec()

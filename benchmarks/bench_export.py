@@ -18,14 +18,14 @@ def main() -> None:
     reps = repeats(__doc__)
     from visualizer.qt.app import application, make_window, throwaway_settings
     from visualizer.qt.movie import MovieMaker
-    from visualizer.storyboard import builtin_storyboard_path
+    from visualizer.formats.storyboard import builtin_storyboard_path
 
     app = application()  # noqa: F841 - keeps Qt alive
     folder = Path(tempfile.mkdtemp())
     window = make_window(settings=throwaway_settings(folder))
     window.open_storyboard(builtin_storyboard_path())
     seconds_per_step = 2.0 if reps == 3 else 4.0
-    maker = MovieMaker(window, (1920, 1080), fps=30)
+    maker = MovieMaker(window.stage, (1920, 1080), fps=30)
     total = maker.frame_count(storyboard_seconds=seconds_per_step)
     start = time.perf_counter()
     maker.write(folder / "storyboard.mp4", maker.storyboard_frames(seconds_per_step), total)

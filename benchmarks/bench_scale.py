@@ -22,6 +22,8 @@ def main() -> None:
     from visualizer.layout import layered_positions
     from visualizer.qt.app import application
     from visualizer.qt.main_window import MainWindow
+    from visualizer.session import Session
+    from visualizer.stage import Stage
     from visualizer.synthetic import random_network
 
     app = application()
@@ -32,7 +34,7 @@ def main() -> None:
     for size, load_target, fps_target in ((1000, None, 30), (10000, 5.0, 10)):
         model = random_network(size, seed=1)
         start = time.perf_counter()
-        window = MainWindow(model, None, settings=settings)
+        window = MainWindow(Stage(Session(model)), None, settings=settings)
         window.resize(1920, 1080)
         window.show()
         app.processEvents()

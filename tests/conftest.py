@@ -13,10 +13,29 @@ from pathlib import Path
 
 import pytest
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+_SANDBOX = Path(tempfile.mkdtemp(prefix="visualizer-tests-"))
+
+
+def offscreen_platform(*screens: tuple[int, int], dpr: float = 1.0) -> str:
+    """A QT_QPA_PLATFORM value for Qt's offscreen platform with these screens (width, height), side by side.
+
+    The plain offscreen platform has one 800x800 screen; tests that care about the screen
+    (a window too large for it, a second screen for the presenter view, HiDPI) say which.
+    """
+    entries, x = [], 0
+    for k, (width, height) in enumerate(screens):
+        entries.append({"name": f"screen{k}", "x": x, "y": 0, "width": width, "height": height, "dpr": dpr,
+                        "logicalDpi": 96, "logicalBaseDpi": 96})
+        x += width
+    path = _SANDBOX / f"screens-{'-'.join(f'{w}x{h}' for w, h in screens)}-{dpr:g}.json"
+    path.write_text(__import__("json").dumps({"screens": entries}))
+    return f"offscreen:configfile={path}"
+
+
+# A laptop-sized screen for every test (a projector or a second screen where a test says so).
+os.environ["QT_QPA_PLATFORM"] = offscreen_platform((1280, 800))
 os.environ["QT_SCALE_FACTOR"] = "1"
 os.environ["PYQTGRAPH_QT_LIB"] = "PySide6"
-_SANDBOX = Path(tempfile.mkdtemp(prefix="visualizer-tests-"))
 os.environ["VISUALIZER_CONFIG_DIR"] = str(_SANDBOX / "config")
 os.environ["VISUALIZER_DATA_DIR"] = str(_SANDBOX / "data")
 os.environ["XDG_CONFIG_HOME"] = str(_SANDBOX / "xdg-config")
@@ -77,13 +96,16 @@ def make_window(qtbot, tmp_path):
 
     from visualizer.formats import builtin_model_path, load_builtin_model
     from visualizer.qt.main_window import MainWindow
+    from visualizer.session import Session
+    from visualizer.stage import Stage
 
     made = []
 
     def make(model=None, path=None, size=(1400, 900)):
         if model is None:
             model, path = load_builtin_model(), builtin_model_path()
-        window = MainWindow(model, path, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+        stage = Stage(Session(model))
+        window = MainWindow(stage, path, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
         qtbot.addWidget(window)
         made.append(window)
         if size is not None:

@@ -9,12 +9,14 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import QPointF, QSettings, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QPointF, QSettings, QSize, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QColor, QImage  # noqa: E402
 
 from conftest import shared_file  # noqa: E402
 from visualizer.formats import load_builtin_model, load_model  # noqa: E402
 from visualizer.qt.main_window import MainWindow  # noqa: E402
+from visualizer.session import Session  # noqa: E402
+from visualizer.stage import Stage  # noqa: E402
 
 
 @pytest.fixture
@@ -145,7 +147,7 @@ def test_help_overlay_lists_shortcuts(window, qtbot):
 def test_imported_model_gets_an_automatic_layout(qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     model = load_model(shared_file("models", "netflux", "Kraeutler2010_betaAdrenergic.xlsx"))
-    win = MainWindow(model, None, settings=settings)
+    win = MainWindow(Stage(Session(model)), None, settings=settings)
     qtbot.addWidget(win)
     positions = {nid: (item.pos().x(), item.pos().y()) for nid, item in win.scene.node_items.items()}
     assert len(set(positions.values())) == len(positions), "no two nodes share a place"
@@ -156,7 +158,7 @@ def test_imported_model_gets_an_automatic_layout(qtbot, tmp_path):
 
 def test_theme_and_geometry_persist_in_settings(qtbot, tmp_path):
     path = str(tmp_path / "settings.ini")
-    win = MainWindow(load_builtin_model(), None, settings=QSettings(path, QSettings.Format.IniFormat))
+    win = MainWindow(Stage(Session(load_builtin_model())), None, settings=QSettings(path, QSettings.Format.IniFormat))
     qtbot.addWidget(win)
     win.show()
     win.resize(1111, 777)
@@ -165,17 +167,38 @@ def test_theme_and_geometry_persist_in_settings(qtbot, tmp_path):
     win.main_splitter.setSizes([500, 240])
     panels = win.top_splitter.sizes(), win.main_splitter.sizes()
     win.close()
-    again = MainWindow(load_builtin_model(), None, settings=QSettings(path, QSettings.Format.IniFormat))
+    again = MainWindow(Stage(Session(load_builtin_model())), None, settings=QSettings(path, QSettings.Format.IniFormat))
     qtbot.addWidget(again)
     assert again.theme.name == "dark"
-    assert again.size().width() == 1111
+    available = again.screen().availableGeometry()
+    assert again.size().width() == min(1111, available.width()), "remembered, within the screen"
     again.show()
     assert (again.top_splitter.sizes(), again.main_splitter.sizes()) == panels, "the panel sizes are remembered"
     again.close()
 
 
+def test_a_window_saved_on_a_large_monitor_fits_a_small_projector(qtbot, tmp_path):
+    """1728x972 saved on a laptop, reopened on a smaller screen: the inspector, plots and playback bar
+    must all be on screen, not beyond its edge."""
+    path = str(tmp_path / "settings.ini")
+    settings = QSettings(path, QSettings.Format.IniFormat)
+    settings.setValue("window_size", QSize(1728, 972))
+    settings.sync()
+    win = MainWindow(Stage(Session(load_builtin_model())), None, settings=QSettings(path, QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    available = win.screen().availableGeometry()
+    assert available.width() < 1728, "this check needs a screen smaller than the saved window"
+    assert available.contains(win.frameGeometry()), (win.frameGeometry(), available)
+    for widget in (win.inspector, win.playback, win.plot_area):
+        corner = widget.mapToGlobal(widget.rect().bottomRight())
+        assert available.contains(corner), f"{type(widget).__name__} reaches past the screen"
+    win.close()
+
+
 def test_no_timer_keeps_running_after_close(qtbot, tmp_path):
-    win = MainWindow(load_builtin_model(), None, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    win = MainWindow(Stage(Session(load_builtin_model())), None, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
@@ -290,8 +313,8 @@ def test_labels_stay_readable_when_a_small_window_zooms_the_diagram_out(make_win
     from visualizer.qt.theme import text_color_on
 
     window = make_window(size=(1024, 768))
-    window._show_panels(False)
-    window._show_plots(False)
+    window.show_panels(False)
+    window.show_plots(False)
     qtbot.wait(20)
     window.view.fit()
     assert window.view.zoom < 0.6, "the whole diagram is on screen, well below natural size"

@@ -32,7 +32,8 @@ def test_png_has_the_requested_size_and_dpi(window, tmp_path):
 
 
 def test_svg_is_vector_with_labels_as_text(window, tmp_path):
-    path = export_image(window.scene, tmp_path / "d.svg", (1600, 1000), caption="Weight loss quiets the inflammation.")
+    window.stage.caption = "Weight loss quiets the inflammation."
+    path = export_image(window.scene, tmp_path / "d.svg", (1600, 1000))
     root = ET.parse(path).getroot()
     texts = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
     for label in ("IRS-1", "Akt", "Glucose uptake", "Insulin signalling", "Weight loss quiets"):
@@ -86,7 +87,7 @@ def test_export_from_the_window_remembers_nothing_surprising(window, tmp_path):
 
 
 def test_render_command_writes_a_storyboard_step_with_its_caption(run_cli, tmp_path):
-    from visualizer.storyboard import builtin_storyboard_path, load_storyboard
+    from visualizer.formats.storyboard import builtin_storyboard_path, load_storyboard
 
     out = tmp_path / "step.svg"
     proc = run_cli("render", "--out", out, "--storyboard", builtin_storyboard_path(), "--step", "3", "--size", "1200x800")

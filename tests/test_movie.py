@@ -13,7 +13,7 @@ import imageio.v2 as imageio  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from visualizer.qt.movie import Cancelled, MovieMaker  # noqa: E402
-from visualizer.storyboard import builtin_storyboard_path  # noqa: E402
+from visualizer.formats.storyboard import builtin_storyboard_path  # noqa: E402
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def window(make_window):
 
 
 def test_mp4_of_the_animation_has_the_frames_and_size(window, tmp_path):
-    maker = MovieMaker(window, (320, 240), fps=10)
+    maker = MovieMaker(window.stage, (320, 240), fps=10)
     path = maker.write(tmp_path / "a.mp4", maker.animation_frames(0.0, 1.0, 2.0), maker.frame_count(animation_seconds=2.0))
     reader = imageio.get_reader(str(path))
     assert reader.count_frames() == 20
@@ -44,7 +44,7 @@ def qimage_rgb(image) -> np.ndarray:
 
 @pytest.mark.parametrize("suffix", [".mp4", ".gif"])
 def test_a_movie_shows_the_colours_on_screen(window, tmp_path, suffix):
-    maker = MovieMaker(window, (320, 240), fps=10)
+    maker = MovieMaker(window.stage, (320, 240), fps=10)
     frames = maker.animation_frames(0.0, 1.0, 1.0)
     first = next(frames)
     on_screen = qimage_rgb(maker.view.viewport().grab().toImage())
@@ -64,7 +64,7 @@ def test_gif_of_a_storyboard_and_frames_are_deterministic(window, tmp_path):
     window.open_storyboard(builtin_storyboard_path())
     frames = []
     for name in ("a.gif", "b.gif"):
-        maker = MovieMaker(window, (240, 160), fps=4)
+        maker = MovieMaker(window.stage, (240, 160), fps=4)
         total = maker.frame_count(storyboard_seconds=0.5)
         maker.write(tmp_path / name, maker.storyboard_frames(0.5), total)
         with Image.open(tmp_path / name) as gif:
@@ -76,7 +76,7 @@ def test_gif_of_a_storyboard_and_frames_are_deterministic(window, tmp_path):
 
 
 def test_cancelling_leaves_no_file(window, tmp_path):
-    maker = MovieMaker(window, (160, 120), fps=10, progress=lambda done, total: done < 5)
+    maker = MovieMaker(window.stage, (160, 120), fps=10, progress=lambda done, total: done < 5)
     with pytest.raises(Cancelled):
         maker.write(tmp_path / "c.mp4", maker.animation_frames(0.0, 1.0, 2.0), 20)
     assert [p.name for p in tmp_path.iterdir() if p.name != "s.ini"] == [], "no movie and no temporary file"

@@ -119,7 +119,7 @@ def test_progressive_reveal_hides_and_shows_the_right_items(window, hall, qtbot)
     assert not scene.edges_by_interaction[("dag", "pkc_theta", "<dag>")].isVisible()
     assert scene.node_items["irs1"].highlighted
     qtbot.keyClick(hall, Qt.Key.Key_PageDown)
-    assert window.presentation.player.index == 1
+    assert window.stage.lecture.player.index == 1
     assert scene.node_items["dag"].isVisible()
     assert scene.edges_by_interaction[("dag", "pkc_theta", "<dag>")].isVisible()
     assert not scene.node_items["tnf_alpha"].isVisible()
@@ -128,7 +128,7 @@ def test_progressive_reveal_hides_and_shows_the_right_items(window, hall, qtbot)
 
 
 def test_clicker_keys_move_through_steps(window, hall, qtbot):
-    player = window.presentation.player
+    player = window.stage.lecture.player
     qtbot.keyClick(hall, Qt.Key.Key_PageDown)
     qtbot.keyClick(hall, Qt.Key.Key_PageDown)  # reveals the answer of step 2
     assert player.index == 1 and player.answer_shown
@@ -186,19 +186,20 @@ def test_caption_and_progress_are_drawn(window, hall):
 
 
 def test_edited_storyboard_reloads_and_errors_keep_the_step(window, hall, qtbot, tmp_path):
-    presentation = window.presentation
+    watcher, stage = window.watcher, window.stage
     qtbot.keyClick(hall, Qt.Key.Key_Right)
-    path = presentation.path
+    path = watcher.path
     path.write_text(STORY.replace("title: Fat arrives", "title: Fat floods in"))
-    assert presentation.reload()
-    assert presentation.player.index == 1
-    assert presentation.storyboard.steps[1].title == "Fat floods in"
+    assert watcher.reload()
+    assert stage.lecture.player.index == 1
+    assert stage.lecture.storyboard.steps[1].title == "Fat floods in"
+    assert stage.heading == "Fat floods in", "the step on screen shows its new version"
     path.write_text(STORY.replace("scenario: healthy", "scenario: sick"))
     failures = []
-    presentation.reload_failed.connect(failures.append)
-    assert not presentation.reload()
+    watcher.failed.connect(failures.append)
+    assert not watcher.reload()
     assert failures and "unknown scenario 'sick'" in str(failures[0][0])
-    assert presentation.storyboard.steps[1].title == "Fat floods in", "the last good version stays"
+    assert stage.lecture.storyboard.steps[1].title == "Fat floods in", "the last good version stays"
     window.problems_dialog.close()
 
 
@@ -208,19 +209,18 @@ def test_signal_step_stops_visibly_at_the_active_inhibitor(window, qtbot):
     qtbot.waitUntil(window.isActiveWindow, timeout=3000)  # shortcuts go to the active window
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
-    stepper = window.signal_stepper
-    assert stepper.active and window.scene.node_items["insulin"].opacity() == 1.0
+    walk = window.stage.signal
+    assert walk.active and window.scene.node_items["insulin"].opacity() == 1.0
     assert window.scene.node_items["akt"].opacity() < 1.0
     for _ in range(6):
         qtbot.keyClick(window.view, Qt.Key.Key_N)
     assert window.scene.node_items["irs1"].opacity() == 1.0
     assert window.scene.node_items["pi3k"].opacity() < 1.0, "the signal stops at IRS-1"
     assert window.scene.edges_by_interaction[("pkc_theta", "irs1", "insulin_signal")].flashing
-    assert any(
-        "Blocked by" in label.childItems()[0].text() and "PKCθ" in label.childItems()[0].text() for label in stepper.labels
-    )
+    labels = window.scene.signal_labels
+    assert any("Blocked by" in label.childItems()[0].text() and "PKCθ" in label.childItems()[0].text() for label in labels)
     qtbot.keyClick(window.view, Qt.Key.Key_Escape)
-    assert not stepper.active and not stepper.labels
+    assert not walk.active and not window.scene.signal_labels
     assert window.scene.node_items["pi3k"].opacity() == 1.0
 
 
@@ -229,7 +229,7 @@ def test_signal_step_passes_once_the_brakes_are_knocked_out(window, qtbot):
         window.session.set_knockout(brake, True)
     window.session.jump(window.session.condition)
     window.start_signal_step("insulin")
-    while window.signal_stepper.advance():
+    while window.stage.advance_signal():
         pass
     assert window.scene.node_items["pi3k"].opacity() == 1.0, "IRS-1 now passes the signal on"
 
@@ -270,7 +270,7 @@ def test_split_view_keeps_playheads_in_step_and_colours_differences(window, qtbo
 
 
 def test_a_step_that_drops_an_intervention_starts_from_its_scenario(window, hall, qtbot):
-    player = window.presentation.player
+    player = window.stage.lecture.player
     player.go(2)  # caloric restriction, shown at its steady state
     qtbot.keyClick(hall, Qt.Key.Key_Right)  # exercise alone
     session = window.session
@@ -349,24 +349,28 @@ def test_a_step_change_simulates_over_the_next_frames_and_movies_simulate_whole(
     import numpy as np
 
     session = window.session
-    window.presentation.player.go(1)
+    lecture = window.stage.lecture
+    lecture.player.go(1)
     window.animator.stop()
-    qtbot.keyClick(hall, Qt.Key.Key_End)  # a jump cuts straight to the step: nothing to spread
-    assert not session.computing
-    qtbot.keyClick(hall, Qt.Key.Key_Home)
-    window.presentation.player.go(1)
-    window.presentation.player.next()  # reveals the answer
-    window.presentation.player.next()  # step 3 switches caloric restriction on, from the values on screen
-    assert window.presentation.player.index == 2
+    lecture.player.next()  # reveals the answer
+    lecture.player.next()  # step 3 switches caloric restriction on, growing out of step 2's picture
+    assert lecture.player.index == 2
     assert session.computing, "the change frame does not pay for the whole simulation"
-    start = session.values.copy()
     frames = 0
     while session.computing and frames < 200:
         window.animator.step(1 / 60)
         frames += 1
     assert 1 < frames < 200
+    start = lecture.end_state(1)
     expected = session.network.simulate(session.condition, session.timeline.times, y0=start).values
     np.testing.assert_allclose(session.trajectory.values, expected, atol=1e-5)
+    # a movie's copy of the stage computes each step at once: the same numbers, without waiting
+    from visualizer.qt.movie import MovieMaker
+
+    maker = MovieMaker(window.stage, (320, 240), 10)
+    assert not maker.session.computing
+    np.testing.assert_array_equal(maker.session.trajectory.values, session.trajectory.values)
+    maker.close()
 
 
 def test_the_window_behind_a_full_screen_presentation_stops_drawing_until_brought_back(window, qtbot, tmp_path):

@@ -6,7 +6,7 @@ import re
 
 from conftest import ROOT
 from visualizer.formats import load_model
-from visualizer.storyboard import load_storyboard
+from visualizer.formats.storyboard import load_storyboard
 
 
 def yaml_block_after(heading: str) -> str:

@@ -144,7 +144,8 @@ def test_a_spread_change_simulates_a_slice_per_frame_and_ends_where_a_whole_one_
 
 
 def test_a_change_that_settles_first_starts_from_that_steady_state_spread_or_whole():
-    """A presentation step that drops an intervention first settles without it (not from the picture on screen)."""
+    """A lecture step that drops an intervention first settles without it, from the model's own start
+    (not from the picture on screen, which would make the step depend on the route taken to it)."""
     from visualizer.formats import load_builtin_model
 
     whole, spread = Session(load_builtin_model()), Session(load_builtin_model())
@@ -153,10 +154,10 @@ def test_a_change_that_settles_first_starts_from_that_steady_state_spread_or_who
     on_screen = spread.values.copy()
     settle = whole.network.condition("insulin_resistant")
     cond = whole.network.condition("insulin_resistant", {"aerobic_exercise": 1.0})
-    expected_start = whole.network.steady_state(settle, y0=on_screen)
+    expected_start = whole.network.steady_state(settle)
     assert np.abs(expected_start - on_screen).max() > 0.05, "dropping caloric restriction changes the picture"
-    whole.apply(cond, settle=settle)
-    spread.apply(cond, spread=True, settle=settle)
+    whole.begin(cond, settle=settle)
+    spread.begin(cond, settle=settle, spread=True)
     np.testing.assert_array_equal(spread.values, on_screen)  # nothing solved in the frame of the change
     spread.compute(0.0)  # the first slice settles
     np.testing.assert_allclose(spread.values, expected_start, atol=1e-9)
@@ -176,3 +177,18 @@ def test_reading_the_trajectory_finishes_a_spread_simulation():
     assert session.computing
     np.testing.assert_allclose(session.trajectory.values, expected, atol=1e-5)
     assert not session.computing
+
+
+def test_a_session_sharing_a_playhead_never_moves_it():
+    """The comparison's right side shares the left side's playhead: building it or changing its
+    condition must leave the time on screen (and playback) alone."""
+    left = Session(small_model())
+    left.set_intervention("cure", 1.0)
+    left.playhead.seek(0.6)
+    left.playhead.set_playing(True)
+    right = Session(small_model(), playhead=left.playhead)
+    assert left.playhead.position == 0.6 and left.playhead.playing
+    right.begin(right.network.condition("ill", {"cure": 1.0}), settle=right.network.condition("ill"), rewind=False)
+    assert left.playhead.position == 0.6 and left.playhead.playing
+    expected = right.trajectory.at(float(right.timeline.time(0.6)))
+    np.testing.assert_allclose(right.values, expected, atol=1e-9)

@@ -20,7 +20,9 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from visualizer.formats import builtin_model_path, load_builtin_model  # noqa: E402
 from visualizer.qt.main_window import MainWindow  # noqa: E402
-from visualizer.storyboard import builtin_storyboard_path  # noqa: E402
+from visualizer.session import Session  # noqa: E402
+from visualizer.stage import Stage  # noqa: E402
+from visualizer.formats.storyboard import builtin_storyboard_path  # noqa: E402
 
 FRAMES = int(os.environ.get("SOAK_FRAMES", "6000"))
 
@@ -42,16 +44,15 @@ def resident_kb() -> int:
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="reads resident memory from /proc")
 def test_soak_storyboard_and_random_toggles(qtbot, tmp_path):
-    window = MainWindow(
-        load_builtin_model(), builtin_model_path(), settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    )
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(Stage(Session(load_builtin_model())), builtin_model_path(), settings=settings)
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
     window.animator.stop()  # frames are driven here, faster than real time
     assert window.open_storyboard(builtin_storyboard_path())
-    player = window.presentation.player
+    player = window.stage.lecture.player
     interventions = [iv.id for iv in window.session.model.interventions]
     rng = random.Random(1)
 
@@ -69,7 +70,7 @@ def test_soak_storyboard_and_random_toggles(qtbot, tmp_path):
             elif action == 2:
                 window.session.set_knockout("akt", "akt" not in window.session.condition.knockouts)
             else:
-                window.start_signal_step("insulin") if not window.signal_stepper.active else window.signal_stepper.stop()
+                window.start_signal_step("insulin") if not window.stage.signal.active else window.stage.stop_signal()
         if k % 20 == 0:
             window.view.viewport().repaint()
             QApplication.processEvents()

@@ -148,7 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--size", default="1600x1000", metavar="WxH", help="picture size in pixels (PDF: the same at --dpi; default 1600x1000)"
     )
     p.add_argument("--dpi", type=int, default=96, help="resolution stored in the PNG, and PDF page size (default 96)")
-    p.add_argument("--storyboard", metavar="FILE", help="show a storyboard step, caption included")
+    p.add_argument(
+        "--storyboard",
+        metavar="FILE",
+        help="draw a storyboard step exactly as the hall shows it at --size once the step has played "
+        "(caption and answer included)",
+    )
     p.add_argument("--step", type=int, default=1, metavar="N", help="the storyboard step (default 1)")
 
     p = sub.add_parser("export-movie", help="write the animation or a whole storyboard as MP4 or GIF (no display needed)")
@@ -204,27 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "simulate":
-            return _simulate(args)
-        if args.command == "explain":
-            return _explain(args)
-        if args.command == "dose-response":
-            return _dose_response(args)
-        if args.command == "validate":
-            return _validate(args)
-        if args.command == "convert":
-            return _convert(args)
-        if args.command == "screenshot":
-            return _screenshot(args)
-        if args.command == "render":
-            return _render(args)
-        if args.command == "export-movie":
-            return _export_movie(args)
-        if args.command == "present":
-            return _present(args)
-        if args.command == "open":
-            args.gui_model = args.file
-        return _gui(args)
+        _top_level_model(args)
+        return COMMANDS.get(args.command, _gui)(args)
     except ModelError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -236,6 +222,24 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except KeyboardInterrupt:
         return 130
+
+
+def _top_level_model(args) -> None:
+    """``visualizer --model F COMMAND``: the command uses F when it reads a model, else the option is refused.
+
+    Silently simulating the built-in model when the user named another would be worse than an error.
+    """
+    if not args.gui_model or args.command in (None, "open"):
+        return
+    if hasattr(args, "model"):
+        if args.model and args.model != args.gui_model:
+            raise UserError(f"--model is given twice ('{args.gui_model}' and '{args.model}'); give it once, after the command")
+        args.model = args.gui_model
+        return
+    raise UserError(
+        f"'{args.command}' takes no --model; the model it uses is named in its own arguments "
+        f"(see visualizer {args.command} --help)"
+    )
 
 
 def _load(path: str | None):
@@ -362,85 +366,61 @@ def _size(text: str, low: int = 200) -> tuple[int, int]:
     return size
 
 
+def _stage(args, storyboard=None, step: int = 1, show_end: bool = True):
+    """The stage a headless command draws, prepared (and every mistake reported) before Qt starts."""
+    from visualizer.stage import build_stage
+
+    return build_stage(
+        Path(args.model) if args.model else None,
+        args.scenario,
+        _pairs(args.intervention, "--intervention", 1.0),
+        getattr(args, "time", None),
+        Path(storyboard) if storyboard else None,
+        step,
+        show_end,
+    )
+
+
 def _screenshot(args) -> int:
     out = Path(args.out)
     if out.suffix.lower() != ".png":
         raise UserError(f"--out: '{out}' must end in .png")
     size = _size(args.size)
-    from visualizer.formats import load_model
-
-    if args.model:
-        load_model(args.model)  # report model problems before starting Qt
+    stage = _stage(args)
     from visualizer.qt.app import screenshot
 
-    screenshot(
-        out,
-        Path(args.model) if args.model else None,
-        args.scenario,
-        _pairs(args.intervention, "--intervention", 1.0),
-        args.time,
-        size,
-    )
+    screenshot(out, stage, size)
     print(f"wrote {out} ({size[0]}x{size[1]})")
     return EXIT_OK
 
 
 def _render(args) -> int:
-    from visualizer.formats import load_model
-
     size = _size(args.size, low=16)
-    if args.model:
-        load_model(args.model)  # report model problems before starting Qt
+    stage = _stage(args, args.storyboard, args.step)
     from visualizer.qt.app import render
 
-    path = render(
-        Path(args.out),
-        Path(args.model) if args.model else None,
-        args.scenario,
-        _pairs(args.intervention, "--intervention", 1.0),
-        args.time,
-        size,
-        args.dpi,
-        Path(args.storyboard) if args.storyboard else None,
-        args.step,
-    )
+    path = render(Path(args.out), stage, size, args.dpi)
     print(f"wrote {path} ({size[0]}x{size[1]})")
     return EXIT_OK
 
 
 def _export_movie(args) -> int:
-    from visualizer.formats import load_model
-
     size = _size(args.size, low=64)
     if not args.seconds_per_step > 0 or not args.seconds > 0:
         raise UserError("--seconds and --seconds-per-step must be greater than 0")
-    if args.model:
-        load_model(args.model)
-    if args.storyboard:
-        from visualizer.storyboard import load_storyboard
-
-        load_storyboard(args.storyboard)  # report storyboard problems before starting Qt
+    stage = _stage(args, args.storyboard, 1, show_end=False)
     from visualizer.qt.app import export_movie
     from visualizer.qt.movie import terminal_progress
 
     path, frames = export_movie(
-        Path(args.out),
-        Path(args.model) if args.model else None,
-        args.scenario,
-        _pairs(args.intervention, "--intervention", 1.0),
-        Path(args.storyboard) if args.storyboard else None,
-        args.fps,
-        size,
-        args.seconds_per_step,
-        args.seconds,
-        terminal_progress(sys.stderr),
+        Path(args.out), stage, args.fps, size, args.seconds_per_step, args.seconds, terminal_progress(sys.stderr)
     )
     print(f"wrote {path} ({frames} frames at {args.fps} fps, {size[0]}x{size[1]})")
     return EXIT_OK
 
 
 def _present(args) -> int:
-    from visualizer.storyboard import builtin_storyboard_path, load_storyboard
+    from visualizer.formats.storyboard import builtin_storyboard_path, load_storyboard
 
     path = Path(args.storyboard) if args.storyboard else builtin_storyboard_path()
     board, _ = load_storyboard(path)  # report problems on the terminal before Qt starts
@@ -452,6 +432,8 @@ def _present(args) -> int:
 
 
 def _gui(args) -> int:
+    if args.command == "open":
+        args.gui_model = args.file
     try:
         from visualizer.qt.app import run_app
     except ImportError as exc:
@@ -462,3 +444,18 @@ def _gui(args) -> int:
 
         load_model(path)  # report model problems on the terminal before any window opens
     return run_app(path)
+
+
+COMMANDS = {
+    "simulate": _simulate,
+    "explain": _explain,
+    "dose-response": _dose_response,
+    "validate": _validate,
+    "convert": _convert,
+    "screenshot": _screenshot,
+    "render": _render,
+    "export-movie": _export_movie,
+    "present": _present,
+    "open": _gui,
+}
+"""Each command's function; no command (or ``open``) opens the app."""

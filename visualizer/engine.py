@@ -196,12 +196,11 @@ class Network:
         self.resolve(cond)
         return cond
 
-    def resolve(self, cond: Condition) -> tuple[np.ndarray, np.ndarray]:
-        """Turn a condition into the drive vector and the Ymax vector (knockouts at 0).
+    def input_levels(self, cond: Condition) -> dict[str, float]:
+        """The level of every input under ``cond``, clipped to [0, 1].
 
         Input levels come from the input defaults, then the scenario, then the
-        sum of intervention deltas times intensity, then explicit overrides;
-        levels are clipped to [0, 1].
+        sum of intervention deltas times intensity, then explicit overrides.
         """
         model = self.model
         levels = {i.node: i.level for i in model.inputs}
@@ -230,10 +229,13 @@ class Network:
             if node not in levels:
                 raise UserError(f"'{node}' is not an input of this model; inputs are: {_choices(levels)}")
             levels[node] = float(level)
+        return {node: min(max(float(level), 0.0), 1.0) for node, level in levels.items()}
+
+    def resolve(self, cond: Condition) -> tuple[np.ndarray, np.ndarray]:
+        """Turn a condition into the drive vector and the Ymax vector (knockouts at 0); see :meth:`input_levels`."""
         drive = self.basal.copy()
-        for node, level in levels.items():
+        for node, lvl in self.input_levels(cond).items():
             i = self.index[node]
-            lvl = min(max(float(level), 0.0), 1.0)
             drive[i] = drive[i] + lvl - drive[i] * lvl
         ymax = self.ymax.copy()
         for node in cond.knockouts:

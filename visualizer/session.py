@@ -11,40 +11,45 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Callable, Iterator
+from typing import Iterator
 
 import numpy as np
 
 from visualizer.engine import Condition, Network, Trajectory
+from visualizer.events import Signal
 from visualizer.model import Model
 from visualizer.recovery import NodeRecovery, recovery
 
-__all__ = ["Signal", "Timeline", "Playhead", "Session", "format_time"]
+__all__ = ["Timeline", "Playhead", "Session", "format_time", "simulate_in_slices", "SLICE_SAMPLES"]
 
 #: Stored times simulated per slice of a spread simulation (a few milliseconds each).
 SLICE_SAMPLES = 10
 
 
-class Signal:
-    """A list of callbacks, called in order on :meth:`emit` (like a Qt signal, without Qt)."""
+def simulate_in_slices(network: Network, cond: Condition, traj: Trajectory, filled: list[int], settle: Condition | None = None):
+    """Integrate ``traj`` in place from its first row, a few stored times per slice; yields after each slice.
 
-    def __init__(self) -> None:
-        self._slots: list[Callable] = []
-
-    def connect(self, slot: Callable) -> None:
-        if slot not in self._slots:
-            self._slots.append(slot)
-
-    def disconnect(self, slot: Callable) -> None:
-        if slot in self._slots:
-            self._slots.remove(slot)
-
-    def emit(self, *args) -> None:
-        for slot in list(self._slots):
-            slot(*args)
-
-    def __len__(self) -> int:
-        return len(self._slots)
+    Every lecture step runs these same slices, whether it is reached by jumping or by stepping
+    and whether the slices are spread over frames or run at once, so it gives the same numbers
+    to the last bit. With ``settle``, the first slice replaces the first row by the
+    steady state of ``settle`` reached from the model's initial values (not from whatever is
+    on screen, which would make the result depend on the route). ``filled[0]`` counts the rows
+    done so far.
+    """
+    if settle is not None:
+        traj.values[0] = network.steady_state(settle)
+        traj.values[1:] = traj.values[0]
+        yield
+    if network.is_steady(cond, traj.values[0]):  # nothing will move: no need to integrate
+        traj.values[1:] = traj.values[0]
+        filled[0] = len(traj.times)
+        return
+    while filled[0] < len(traj.times):
+        a, b = filled[0] - 1, min(filled[0] - 1 + SLICE_SAMPLES, len(traj.times) - 1)
+        span = traj.times[a : b + 1] - traj.times[a]  # the network is time-invariant: restart the clock
+        traj.values[a : b + 1] = network.simulate(cond, span, y0=traj.values[a]).values
+        filled[0] = b + 1
+        yield
 
 
 _UNIT_STEPS = {  # for models in minutes: (threshold in minutes, divisor, unit)
@@ -199,17 +204,20 @@ class Session:
     ``values_changed(values)`` (the activities at the playhead).
     """
 
-    def __init__(self, model: Model, scenario: str | None = None):
+    def __init__(self, model: Model, scenario: str | None = None, playhead: Playhead | None = None):
         self.model_changed = Signal()
         self.condition_changed = Signal()
         self.trajectory_changed = Signal()
         self.values_changed = Signal()
-        self.playhead = Playhead()
+        self.playhead = playhead or Playhead()
+        """Shared by two sessions shown side by side (one playhead for both)."""
+        self._owns_playhead = playhead is None
+        """A session given another's playhead never rewinds it (the other session's time is on screen)."""
         self._trajectory: Trajectory
         self._pending: Iterator[None] | None = None
         """The slices still to run of a spread simulation (see :meth:`apply`)."""
-        self._filled = 0
-        """How many stored times of the trajectory are simulated so far."""
+        self._filled = [0]
+        """How many stored times of the trajectory are simulated so far (in a list, shared with the slices)."""
         self.playhead.position_changed.connect(self._on_position_change)
         self.set_model(model, scenario)
 
@@ -223,12 +231,15 @@ class Session:
         self.condition = self.network.condition(scenario)
         self.references = self.network.reference_states()
         start = self.network.steady_state(self.condition)
-        self._simulate_from(start, notify=False)
+        self._simulate_from(start, notify=False, rewind=self._owns_playhead)
         # listeners rebuild on model_changed, so it goes first; then the usual updates
         self.model_changed.emit()
         self.condition_changed.emit()
         self.trajectory_changed.emit()
-        self.playhead.position_changed.emit(0.0)
+        if self._owns_playhead:
+            self.playhead.position_changed.emit(0.0)
+        else:
+            self.values_changed.emit(self.values)
 
     # -- condition -----------------------------------------------------------------
     def set_scenario(self, scenario: str | None) -> None:
@@ -252,27 +263,40 @@ class Session:
         """Put ``cond`` in force and show its steady state at once (no transition to watch)."""
         self.network.resolve(cond)
         self.condition = cond
-        self._simulate_from(self.network.steady_state(cond, y0=self.values))
+        self._simulate_from(self.network.steady_state(cond, y0=self.values), rewind=self._owns_playhead)
         self.condition_changed.emit()
 
     def reset(self) -> None:
         """Back to the default scenario at its steady state, with nothing switched on."""
         self.set_model(self.model)
 
-    def apply(self, cond: Condition, spread: bool = False, settle: Condition | None = None) -> None:
-        """Put ``cond`` in force, simulating onward from the values shown now
-        (or, with ``settle``, from the steady state of that condition reached from them).
+    def apply(self, cond: Condition, spread: bool = False) -> None:
+        """Put ``cond`` in force, simulating onward from the values shown now (see :meth:`begin`)."""
+        self.begin(cond, self.values.copy(), spread=spread)
+
+    def begin(
+        self,
+        cond: Condition,
+        start: np.ndarray | None = None,
+        settle: Condition | None = None,
+        spread: bool = False,
+        rewind: bool = True,
+    ) -> None:
+        """Put ``cond`` in force with a trajectory from ``start`` (or from the steady state of ``settle``).
 
         With ``spread`` the simulation is not run here: :meth:`compute` runs it a
         slice at a time, once a frame, so a presentation's step change never
         costs one frame the whole integration. The first frames show the
         starting values, which is where the new trajectory begins anyway.
+        Without ``rewind`` the playhead stays where it is (a second session
+        sharing the playhead of the first must not move it).
         """
         for checked in (cond, settle) if settle is not None else (cond,):
             self.network.resolve(checked)  # checks names before anything changes
-        start = self.values.copy()
+        if start is None and settle is None:
+            raise ValueError("begin() needs a start state or a condition to settle in")
         self.condition = cond
-        self._simulate_from(start, spread=spread, settle=settle)
+        self._simulate_from(self.values.copy() if start is None else np.array(start, float), spread=spread, settle=settle, rewind=rewind)
         self.condition_changed.emit()
 
     # -- trajectory and values -------------------------------------------------------
@@ -291,7 +315,7 @@ class Session:
         """Run slices of a spread simulation for up to ``budget`` seconds; announce the trajectory when done."""
         if self._pending is None:
             return
-        frontier = self._filled
+        frontier = self._filled[0]
         start = previous = time.perf_counter()
         done = True
         for _ in self._pending:
@@ -307,54 +331,50 @@ class Session:
             self._on_position_change(self.playhead.position)  # the playhead was waiting for these values
 
     def _simulate_from(
-        self, start: np.ndarray, notify: bool = True, spread: bool = False, settle: Condition | None = None
+        self, start: np.ndarray, notify: bool = True, spread: bool = False, settle: Condition | None = None, rewind: bool = True
     ) -> None:
         times = self.timeline.times
         self._pending = None
-        if settle is not None and not spread:
-            start, settle = self.network.steady_state(settle, y0=start), None
-        if settle is None and self.network.is_steady(self.condition, start):  # nothing will move: no need to integrate
-            values = np.repeat(start[None, :], len(times), axis=0)
-            self._trajectory = Trajectory(times, values, list(self.network.node_ids))
-            self._filled = len(times)
-        elif spread:
+        if spread:  # the slices run later, a few per frame (see compute)
             self._trajectory = Trajectory(times, np.repeat(start[None, :], len(times), axis=0), list(self.network.node_ids))
-            self._filled = 1
-            self._pending = self._slices(self.condition, self._trajectory, settle)
-        else:
-            self._trajectory = self.network.simulate(self.condition, times, y0=start)
-            self._filled = len(times)
-        self.playhead.position = 0.0
-        self.values = self._trajectory.values[0].copy()
+            self._filled = [1]
+            self._pending = simulate_in_slices(self.network, self.condition, self._trajectory, self._filled, settle)
+        else:  # one integration: three times faster than slices, for a toggle that must answer within a frame or two
+            if settle is not None:
+                start = self.network.steady_state(settle)
+            if self.network.is_steady(self.condition, start):  # nothing will move: no need to integrate
+                self._trajectory = Trajectory(times, np.repeat(start[None, :], len(times), axis=0), list(self.network.node_ids))
+            else:
+                self._trajectory = self.network.simulate(self.condition, times, y0=start)
+            self._filled = [len(times)]
+        if rewind:
+            self.playhead.position = 0.0
+        self._on_position_change(self.playhead.position, emit=False)  # the values at the playhead
         if notify:
             if self._pending is None:
                 self.trajectory_changed.emit()
-            self.playhead.position_changed.emit(0.0)
+            if rewind:
+                self.playhead.position_changed.emit(self.playhead.position)
+            else:
+                self.values_changed.emit(self.values)
 
-    def _slices(self, cond: Condition, traj: Trajectory, settle: Condition | None = None) -> Iterator[None]:
-        """Integrate ``traj`` in place, a few stored times per slice, each slice from the last one's end
-        (the first slice finds the steady state of ``settle`` to start from)."""
-        if settle is not None:
-            traj.values[0] = self.network.steady_state(settle, y0=traj.values[0])
-            yield
-        size = SLICE_SAMPLES
-        while self._filled < len(traj.times):
-            a, b = self._filled - 1, min(self._filled - 1 + size, len(traj.times) - 1)
-            span = traj.times[a : b + 1] - traj.times[a]  # the network is time-invariant: restart the clock
-            traj.values[a : b + 1] = self.network.simulate(cond, span, y0=traj.values[a]).values
-            self._filled = b + 1
-            yield
+    @property
+    def filled(self) -> int:
+        """How many stored times of the trajectory are simulated so far (all of them unless spread)."""
+        return self._filled[0]
 
-    def _on_position_change(self, p: float) -> None:
+    def _on_position_change(self, p: float, emit: bool = True) -> None:
         traj = self._trajectory
         x = p * (len(traj.times) - 1)
         i = min(int(x), len(traj.times) - 2)
         a = x - i
-        if i + 1 >= self._filled:  # not simulated yet (spread): hold the newest values
-            self.values = traj.values[self._filled - 1].copy()
+        filled = self._filled[0]
+        if i + 1 >= filled:  # not simulated yet (spread): hold the newest values
+            self.values = traj.values[filled - 1].copy()
         else:
             self.values = (1.0 - a) * traj.values[i] + a * traj.values[i + 1]
-        self.values_changed.emit(self.values)
+        if emit:
+            self.values_changed.emit(self.values)
 
     @property
     def time(self) -> float:

@@ -16,7 +16,7 @@ import numpy as np
 
 from visualizer.engine import Network, activation
 
-__all__ = ["ACTIVE_INHIBITION", "Block", "Hop", "signal_hops"]
+__all__ = ["ACTIVE_INHIBITION", "Block", "Hop", "signal_hops", "SignalWalk"]
 
 ACTIVE_INHIBITION = 0.1
 
@@ -84,3 +84,70 @@ def signal_hops(network: Network, values: np.ndarray, start: str, knockouts=(), 
         hops.append(hop)
         frontier = nxt
     return hops
+
+
+class SignalWalk:
+    """How far a signal step has got: the hops computed when it started, and the hop now shown.
+
+    The stage holds one; every screen draws from it (what is lit, what is dimmed, which
+    inhibitors flash and the "Blocked by ..." labels), so the hall and the window agree.
+    """
+
+    def __init__(self) -> None:
+        self.hops: list[Hop] = []
+        self.index = -1
+        self.source: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.index >= 0
+
+    def start(self, network: Network, values: np.ndarray, source: str, knockouts=()) -> None:
+        """Begin at ``source`` with the activities now shown (hop 0 lit)."""
+        self.hops = signal_hops(network, values, source, knockouts=knockouts)
+        self.source = source
+        self.index = 0
+
+    def advance(self) -> bool:
+        """Light the next hop; False when the signal has nowhere further to go."""
+        if not self.active or self.index + 1 >= len(self.hops):
+            return False
+        self.index += 1
+        return True
+
+    def stop(self) -> None:
+        self.hops, self.index, self.source = [], -1, None
+
+    @property
+    def shown(self) -> list[Hop]:
+        """The hops lit so far."""
+        return self.hops[: self.index + 1]
+
+    @property
+    def lit_nodes(self) -> set[str]:
+        """Nodes reached so far, and the inhibitors that block them."""
+        out: set[str] = set()
+        for hop in self.shown:
+            out.update(hop.reached)
+            for block in hop.blocked:
+                out.update(name for name, _ in block.inhibitors)
+        return out
+
+    @property
+    def lit_edges(self) -> set[tuple[str, str, str]]:
+        """Interaction keys the signal has travelled."""
+        return {key for hop in self.shown for key in hop.edges}
+
+    @property
+    def blocking_edges(self) -> set[tuple[str, str, str]]:
+        """Inhibitions (inhibitor, target, group) that stop the signal at a reached node."""
+        out = set()
+        for hop in self.shown:
+            for block in hop.blocked:
+                group = next((k[2] for k in hop.edges if k[1] == block.node), "")
+                out.update((name, block.node, group) for name, _ in block.inhibitors)
+        return out
+
+    @property
+    def blocks(self) -> list[Block]:
+        return [block for hop in self.shown for block in hop.blocked]

@@ -42,7 +42,7 @@ def application():
 
     app = QApplication.instance()
     if app is None:
-        if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        if os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
             from PySide6.QtCore import qInstallMessageHandler
 
             def quiet(mode, context, message):  # the offscreen platform's harmless notice
@@ -98,13 +98,20 @@ class ErrorReporter:
         box.open()
 
 
-def make_window(model_path: Path | None = None, scenario: str | None = None, settings=None):
+def make_stage(model_path: Path | None = None, scenario: str | None = None):
+    """The stage the app opens on: the model at ``model_path`` (else the built-in one) in its default scenario."""
     from visualizer.formats import builtin_model_path, load_model
+    from visualizer.session import Session
+    from visualizer.stage import Stage
+
+    return Stage(Session(load_model(model_path or builtin_model_path()), scenario))
+
+
+def make_window(model_path: Path | None = None, scenario: str | None = None, settings=None, stage=None):
+    """The main window on ``stage`` (by default a new stage of the model at ``model_path``)."""
     from visualizer.qt.main_window import MainWindow
 
-    path = model_path or builtin_model_path()
-    model = load_model(path)
-    return MainWindow(model, path if model_path else None, settings=settings, scenario=scenario)
+    return MainWindow(stage or make_stage(model_path, scenario), model_path, settings=settings)
 
 
 def throwaway_settings(folder: Path):
@@ -117,134 +124,98 @@ def throwaway_settings(folder: Path):
 def run_app(model_path: Path | None = None, storyboard: Path | None = None, step: int = 1) -> int:
     """Open the window (and, with ``storyboard``, go straight into presentation mode at ``step``)."""
     ensure_display(headless=False)
-    app = application()
     if storyboard is not None:
-        from visualizer.storyboard import load_storyboard
+        from visualizer.formats.storyboard import load_storyboard
 
         board, _ = load_storyboard(storyboard)  # problems go to the terminal before any window opens
         if not 1 <= step <= len(board.steps):
             raise UserError(
                 f"--step {step} is outside 1..{len(board.steps)} ({len(board.steps)} steps in {Path(storyboard).name})"
             )
+    app = application()
     window = make_window(model_path)
     reporter = ErrorReporter(lambda: window)
     reporter.install()
     window.show()
     if storyboard is not None:
-        window.open_storyboard(Path(storyboard))
-        window.start_presentation(step - 1)
+        window.open_storyboard(Path(storyboard), step - 1)
+        window.start_presentation()
     try:
         return app.exec()
     finally:
         reporter.uninstall()
 
 
-class _Headless:
-    """A window prepared for rendering without a display: condition, time and (optionally) a storyboard step."""
+def headless_view(stage, size: tuple[int, int]):
+    """A scene and a hall-like view of ``stage`` at ``size``, for drawing without a window (no MainWindow)."""
+    from visualizer.qt.pathway_scene import PathwayScene
+    from visualizer.qt.pathway_view import PathwayView
+    from visualizer.qt.presentation import configure_hall_view
 
-    def __init__(self, model_path, scenario, interventions, time, storyboard=None, step: int = 1, show_time_end: bool = True):
-        import tempfile
-
-        ensure_display(headless=True)
-        self.app = application()
-        self.scratch = tempfile.TemporaryDirectory()
-        self.window = make_window(model_path, scenario, settings=throwaway_settings(Path(self.scratch.name)))
-        session = self.window.session
-        if storyboard is not None:
-            if not self.window.open_storyboard(Path(storyboard)):
-                raise UserError(f"{storyboard}: the storyboard could not be opened")
-            count = self.window.presentation.player.count
-            if not 1 <= step <= count:
-                raise UserError(f"--step {step} is outside 1..{count}")
-            self.window.presentation.start(step - 1)
-        for name, intensity in interventions.items():
-            session.network.condition(interventions={name: intensity})  # checks the name first
-        if interventions:
-            session.apply(session.condition.with_interventions(interventions))
-        if time is not None:
-            if time < 0:
-                raise UserError("--time must be ≥ 0")
-            session.playhead.seek(float(session.timeline.position(time)))
-        elif interventions and show_time_end:
-            session.playhead.seek(1.0)
-        session.playhead.set_playing(False)
-
-    def close(self) -> None:
-        self.window.close()
-        self.scratch.cleanup()
+    scene = PathwayScene(stage)
+    view = PathwayView(scene)
+    configure_hall_view(view, *size)
+    view.frame_stage()
+    scene.tick(0.4)  # dots and vesicles under way, as on screen
+    return scene, view
 
 
-def screenshot(
-    out: Path,
-    model_path: Path | None,
-    scenario: str | None,
-    interventions: dict[str, float],
-    time: float | None,
-    size: tuple[int, int],
-) -> Path:
-    """Render the whole window offscreen at ``size`` and write a PNG.
+def screenshot(out: Path, stage, size: tuple[int, int]) -> Path:
+    """Render the whole window on ``stage`` offscreen at ``size`` and write a PNG."""
+    import tempfile
 
-    Interventions start from the scenario's steady state; ``time`` (in the
-    model's time unit) picks the moment shown, by default the end of the
-    timeline when interventions are on, else the start.
-    """
-    headless = _Headless(model_path, scenario, interventions, time)
-    window = headless.window
-    position = window.session.playhead.position
-    window.resize(*size)
-    window.show()
-    window.plots  # noqa: B018 - the plot panel is part of the picture
-    headless.app.processEvents()
-    window.view.fit()
-    window.session.playhead.seek(position)
-    window.animator.step(0.4)
-    headless.app.processEvents()
-    image = window.grab().toImage()
-    headless.close()
     from visualizer.atomic import write_atomically
 
+    ensure_display(headless=True)
+    app = application()
+    position = stage.session.playhead.position
+    with tempfile.TemporaryDirectory() as scratch:
+        window = make_window(settings=throwaway_settings(Path(scratch)), stage=stage)
+        try:
+            window.resize(*size)
+            window.show()
+            window.plots  # noqa: B018 - the plot panel is part of the picture
+            app.processEvents()
+            window.view.fit()
+            stage.session.playhead.seek(position)
+            window.animator.step(0.4)
+            app.processEvents()
+            image = window.grab().toImage()
+        finally:
+            window.close()
     write_atomically(out, lambda tmp: _save_image(image, tmp))
     return out
 
 
-def render(out: Path, model_path, scenario, interventions, time, size, dpi: int = 96, storyboard=None, step: int = 1) -> Path:
-    """The diagram alone (title, legend, time; a storyboard step's caption) as PNG, SVG or PDF."""
+def render(out: Path, stage, size: tuple[int, int], dpi: int = 96) -> Path:
+    """The diagram alone, as the hall draws it at ``size`` (title, legend, time, a step's caption): PNG, SVG or PDF."""
     from visualizer.qt.export import export_image
 
-    headless = _Headless(model_path, scenario, interventions, time, storyboard, step)
+    ensure_display(headless=True)
+    application()
+    scene, view = headless_view(stage, size)
     try:
-        window = headless.window
-        window.animator.step(0.4)  # dots and vesicles under way, as in the app
-        view = window.view
-        camera = None
-        if window.presentation is not None:
-            board_step = window.presentation.storyboard.steps[step - 1]
-            camera = window.scene.nodes_rect(board_step.camera or board_step.visible or ())
-        return export_image(
-            window.scene, out, size, dpi, caption=view.caption, heading=view.heading, progress=view.progress, camera=camera
-        )
+        camera = view.mapToScene(view.viewport().rect()).boundingRect()
+        return export_image(scene, out, size, dpi, camera=camera, text_scale=view.text_scale)
     finally:
-        headless.close()
+        view.disconnect_session()
+        scene.disconnect_session()
 
 
-def export_movie(
-    out: Path, model_path, scenario, interventions, storyboard, fps: int, size, seconds_per_step: float, seconds: float, progress
-) -> tuple[Path, int]:
-    """A movie of the storyboard (or, without one, of the animation after the interventions start)."""
+def export_movie(out: Path, stage, fps: int, size, seconds_per_step: float, seconds: float, progress) -> tuple[Path, int]:
+    """A movie of the stage's storyboard (or, without one, of the animation after the interventions start)."""
     from visualizer.qt.movie import MovieMaker
 
-    headless = _Headless(model_path, scenario, interventions, None, storyboard, show_time_end=False)
-    try:
-        maker = MovieMaker(headless.window, size, fps, progress)
-        if storyboard is not None:
-            total = maker.frame_count(storyboard_seconds=seconds_per_step)
-            frames = maker.storyboard_frames(seconds_per_step)
-        else:
-            total = maker.frame_count(animation_seconds=seconds)
-            frames = maker.animation_frames(0.0, 1.0, seconds)
-        return maker.write(out, frames, total), total
-    finally:
-        headless.close()
+    ensure_display(headless=True)
+    application()
+    maker = MovieMaker(stage, size, fps, progress)
+    if maker.stage.lecture is not None:
+        total = maker.frame_count(storyboard_seconds=seconds_per_step)
+        frames = maker.storyboard_frames(seconds_per_step)
+    else:
+        total = maker.frame_count(animation_seconds=seconds)
+        frames = maker.animation_frames(0.0, 1.0, seconds)
+    return maker.write(out, frames, total), total
 
 
 def _save_image(image, path: Path) -> None:

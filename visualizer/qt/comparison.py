@@ -1,18 +1,19 @@
-"""Side by side: two conditions with one playhead, one camera and one selection, and a difference mode.
+"""Side by side: two stages with one playhead, one camera and one selection, and a difference mode.
 
-The left half is the main window's own scene; the right half is a second
-session whose playhead follows the first, so both halves always show the
+The left half is the main window's own scene; the right half is a second stage
+whose session shares the first one's playhead, so both halves always show the
 same moment after their change.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from visualizer.engine import Condition
 from visualizer.session import Session
+from visualizer.stage import Stage
 from visualizer.qt.pathway_scene import PathwayScene
 from visualizer.qt.pathway_view import PathwayView
 
@@ -64,12 +65,20 @@ class _Sync(QObject):
 
 
 class ComparisonWindow(QWidget):
+    """Left: the main window's stage. Right: a second stage whose session shares the left one's playhead.
+
+    Keys: Space plays or pauses, Esc and Ctrl+W close. Changing the comparison keeps the
+    time on screen and whether it plays.
+    """
+
     def __init__(self, window):
         super().__init__()
         self.window = window
         left_session = window.session
         self.left_session = left_session
-        self.right_session = Session(left_session.model, left_session.condition.scenario)
+        self.right_stage = Stage(Session(left_session.model, left_session.condition.scenario, playhead=left_session.playhead))
+        self.right_stage.theme = window.stage.theme
+        self.right_session = self.right_stage.session
         self.setWindowTitle("Compare two conditions")
         self.choice = QComboBox()
         self.choices = comparison_choices(left_session)
@@ -78,14 +87,25 @@ class ComparisonWindow(QWidget):
         self.choice.currentIndexChanged.connect(self._on_choice)
         self.difference = QCheckBox("Colour by difference (right − left)")
         self.difference.toggled.connect(self.set_difference)
+        self.play_button = QPushButton()
+        self.play_button.setToolTip("Play or pause both sides (Space)")
+        self.play_button.clicked.connect(left_session.playhead.toggle)
+        close_button = QPushButton("Close")
+        close_button.setToolTip("Close the comparison (Esc, Ctrl+W)")
+        close_button.clicked.connect(self.close)
         top = QHBoxLayout()
+        top.addWidget(self.play_button)
         top.addWidget(QLabel("Left: what the main window shows.   Right:"))
         top.addWidget(self.choice, 1)
         top.addWidget(self.difference)
+        top.addWidget(close_button)
         self.left_view = PathwayView(window.scene)
-        self.right_scene = PathwayScene(self.right_session, window.theme, self)
+        self.left_view.follows_camera = False  # the main window's lecture camera must not pull this one about
+        self.right_scene = PathwayScene(self.right_stage, self)
         self.right_view = PathwayView(self.right_scene)
         self.right_view.setDragMode(PathwayView.DragMode.NoDrag)
+        for view in (self.left_view, self.right_view):
+            view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.left_view)
         splitter.addWidget(self.right_view)
@@ -93,28 +113,41 @@ class ComparisonWindow(QWidget):
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
         self.sync = _Sync(self.left_view, self.right_view)
-        left_session.playhead.position_changed.connect(self._follow)
+        for keys, slot in ((("Space",), left_session.playhead.toggle), (("Esc", "Ctrl+W"), self.close)):
+            for key in keys:
+                QShortcut(QKeySequence(key), self, activated=slot)
+        left_session.playhead.playing_changed.connect(self._on_playing)
         left_session.values_changed.connect(self._refresh_difference)
         left_session.condition_changed.connect(self._left_changed)
+        window.stage.events.theme.connect(self._on_theme)
         window.scene.selectionChanged.connect(self._copy_selection)
         window.animator.views.append(self.left_view)
-        self._tick_right = lambda seconds: self.right_scene.tick(seconds)
+        self._tick_right = self._tick
         window.animator.extra.append(self._tick_right)
-        self.resize(1500, 800)
+        self._on_playing(left_session.playhead.playing)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        self.resize(int(screen.width() * 0.95), int(screen.height() * 0.9)) if screen is not None else self.resize(1500, 800)
         if self.choices:
             self._on_choice(0)
 
+    def _tick(self, seconds: float) -> None:
+        self.right_session.compute(0.002)
+        self.right_scene.tick(seconds)
+
+    def _on_playing(self, playing: bool) -> None:
+        self.play_button.setText("❚❚ Pause" if playing else "▶ Play")
+
+    def _on_theme(self, name: str) -> None:
+        self.right_stage.theme = name
+
     def _on_choice(self, index: int) -> None:
-        """Right side: the chosen scenario's steady state, then the chosen interventions taking effect."""
+        """Right side: the chosen scenario's steady state, then the chosen interventions taking effect,
+        shown at the moment the shared playhead is at (it neither rewinds nor stops)."""
         if 0 <= index < len(self.choices):
             cond = self.choices[index][1]
             base = Condition(cond.scenario, {}, dict(cond.inputs), cond.knockouts)
-            self.right_session.jump(base)
-            if cond != base:
-                self.right_session.apply(cond)
-            self.left_session.playhead.seek(0.0)
-            self._follow(0.0)
-
+            self.right_session.begin(cond, settle=base, rewind=False)
+            self._refresh_difference()
     def _left_changed(self) -> None:
         self.choices = comparison_choices(self.left_session)
         current = self.choice.currentText()
@@ -126,10 +159,6 @@ class ComparisonWindow(QWidget):
         self.choice.setCurrentIndex(index)
         self.choice.blockSignals(False)
         self._on_choice(index)
-
-    def _follow(self, p: float) -> None:
-        self.right_session.playhead.seek(p)
-        self._refresh_difference()
 
     def _copy_selection(self) -> None:
         chosen = {item.node.id for item in self.window.scene.selectedItems() if hasattr(item, "node")}
@@ -164,9 +193,11 @@ class ComparisonWindow(QWidget):
         self._closed = True
         self.set_difference(False)
         left = self.left_session
-        left.playhead.position_changed.disconnect(self._follow)
+        left.playhead.playing_changed.disconnect(self._on_playing)
         left.values_changed.disconnect(self._refresh_difference)
         left.condition_changed.disconnect(self._left_changed)
+        left.playhead.position_changed.disconnect(self.right_session._on_position_change)
+        self.window.stage.events.theme.disconnect(self._on_theme)
         self.window.scene.selectionChanged.disconnect(self._copy_selection)
         if self.left_view in self.window.animator.views:
             self.window.animator.views.remove(self.left_view)

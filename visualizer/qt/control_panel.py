@@ -1,8 +1,8 @@
-"""The left panel: scenario, interventions (toggle + intensity), reset, and the recovery summary."""
+"""The left panel: scenario, interventions (toggle + intensity), input levels, reset, and the recovery summary."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,10 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from visualizer.stage import Stage
 from visualizer.qt.theme import BADGES
-from visualizer.session import Session
 
-__all__ = ["ControlPanel"]
+__all__ = ["ControlPanel", "InputRow"]
 
 
 class InterventionRow(QWidget):
@@ -53,20 +53,52 @@ class InterventionRow(QWidget):
         return self.slider.value() / 100.0 if self.check.isChecked() else 0.0
 
 
-class ControlPanel(QWidget):
-    """Signals: ``ghost_toggled(bool)``."""
+class InputRow(QWidget):
+    """A slider for the level of one input node (what ``--set NODE=LEVEL`` does on the command line)."""
 
-    ghost_toggled = Signal(bool)
-
-    def __init__(self, session: Session, parent=None):
+    def __init__(self, node, parent=None):
         super().__init__(parent)
-        self.session = session
+        self.node = node
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 1, 0, 1)
+        self.label = QLabel(node.label)
+        self.label.setToolTip(node.description or node.label)
+        self.label.setMinimumWidth(70)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, 100)
+        self.slider.setToolTip(f"Level of {node.label} (0 to 1)")
+        self.value_label = QLabel()
+        self.value_label.setMinimumWidth(34)
+        layout.addWidget(self.label, 2)
+        layout.addWidget(self.slider, 3)
+        layout.addWidget(self.value_label)
+        self.slider.valueChanged.connect(lambda v: self.value_label.setText(f"{v / 100:.2f}"))
+
+    def show_level(self, level: float) -> None:
+        self.slider.blockSignals(True)
+        self.slider.setValue(round(min(max(level, 0.0), 1.0) * 100))
+        self.slider.blockSignals(False)
+        self.value_label.setText(f"{self.slider.value() / 100:.2f}")
+
+
+class ControlPanel(QWidget):
+    """Scenario, interventions and input levels set the session's condition; the healthy-level box sets the stage's."""
+
+    def __init__(self, stage: Stage, parent=None):
+        super().__init__(parent)
+        self.stage = stage
+        self.session = session = stage.session
         self.rows: dict[str, InterventionRow] = {}
+        self.input_rows: dict[str, InputRow] = {}
         self._slider_timer = QTimer(self)
         self._slider_timer.setSingleShot(True)
         self._slider_timer.setInterval(120)
         self._pending: str | None = None
         self._slider_timer.timeout.connect(self._apply_pending)
+        self._input_timer = QTimer(self)
+        self._input_timer.setSingleShot(True)
+        self._input_timer.setInterval(120)
+        self._input_timer.timeout.connect(self._apply_input)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
 
@@ -86,11 +118,18 @@ class ControlPanel(QWidget):
         self.intervention_layout = QVBoxLayout(self.intervention_box)
         layout.addWidget(self.intervention_box)
 
+        self.input_box = QGroupBox("Input levels")
+        self.input_box.setToolTip("The levels of the model's input nodes; a scenario sets them, and you can move them here")
+        self.input_layout = QVBoxLayout(self.input_box)
+        self.input_layout.setSpacing(0)
+        layout.addWidget(self.input_box)
+
         box = QGroupBox("Recovery")
         rec = QVBoxLayout(box)
         self.ghost_check = QCheckBox("Show healthy level on every node")
         self.ghost_check.setToolTip("Marks the healthy reference value on each node's level bar (H)")
-        self.ghost_check.toggled.connect(self.ghost_toggled)
+        self.ghost_check.toggled.connect(lambda on: setattr(stage, "show_healthy", on))
+        stage.events.show_healthy.connect(self._on_show_healthy)
         rec.addWidget(self.ghost_check)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -107,6 +146,12 @@ class ControlPanel(QWidget):
         self.session.model_changed.disconnect(self._rebuild)
         self.session.condition_changed.disconnect(self._sync)
         self.session.values_changed.disconnect(self._on_values)
+        self.stage.events.show_healthy.disconnect(self._on_show_healthy)
+
+    def _on_show_healthy(self, on: bool) -> None:
+        self.ghost_check.blockSignals(True)
+        self.ghost_check.setChecked(on)
+        self.ghost_check.blockSignals(False)
 
     def _rebuild(self) -> None:
         model = self.session.model
@@ -128,6 +173,16 @@ class ControlPanel(QWidget):
             self.intervention_layout.addWidget(row)
             self.rows[iv.id] = row
         self.intervention_box.setVisible(bool(model.interventions))
+        for irow in self.input_rows.values():
+            irow.setParent(None)
+            irow.deleteLater()
+        self.input_rows.clear()
+        for inp in model.inputs:
+            irow = InputRow(model.node(inp.node))
+            irow.slider.valueChanged.connect(lambda v, name=inp.node: self._input_moved(name))
+            self.input_layout.addWidget(irow)
+            self.input_rows[inp.node] = irow
+        self.input_box.setVisible(bool(model.inputs))
         self._sync()
 
     def _sync(self) -> None:
@@ -148,6 +203,24 @@ class ControlPanel(QWidget):
                 row.value_label.setText(f"{round(intensity * 100)}%")
             row.check.blockSignals(False)
             row.slider.blockSignals(False)
+        if self.input_rows:
+            levels = self.session.network.input_levels(cond)
+            for name, irow in self.input_rows.items():
+                irow.show_level(levels[name])
+
+    def _input_moved(self, name: str) -> None:
+        self._pending_input = name
+        self._input_timer.start()  # wait until the slider rests before re-simulating
+
+    def _apply_input(self) -> None:
+        name = getattr(self, "_pending_input", None)
+        if name is None:
+            return
+        self._pending_input = None
+        cond = self.session.condition
+        inputs = {**cond.inputs, name: self.input_rows[name].slider.value() / 100.0}
+        self.session.apply(type(cond)(cond.scenario, dict(cond.interventions), inputs, cond.knockouts))
+        self.session.playhead.set_playing(True)
 
     def _on_scenario(self, index: int) -> None:
         scenario = self.scenario_box.itemData(index)

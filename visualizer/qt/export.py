@@ -1,7 +1,7 @@
 """Still images of the diagram for slides and papers: PNG (any size and DPI), SVG and PDF.
 
 An export is a fresh view of the same scene, sized for the picture, with the
-title, clock, legend and (optionally) a caption drawn as on screen. SVG and
+title, clock, legend and the stage's caption drawn as on screen. SVG and
 PDF stay vector: shapes as paths, labels as text. Files are written to a
 temporary name and renamed into place, so a failed export leaves nothing.
 """
@@ -37,13 +37,14 @@ def export_image(
     path: str | Path,
     size: tuple[int, int] = (1600, 1000),
     dpi: int = 96,
-    caption: str = "",
-    heading: str | None = None,
-    progress=None,
     legend: bool = True,
     camera: QRectF | None = None,
+    text_scale: float = 1.0,
 ) -> Path:
-    """Write the diagram to ``path`` (.png, .svg or .pdf) at ``size`` pixels (PDF: the same size in points at ``dpi``)."""
+    """Write the diagram to ``path`` (.png, .svg or .pdf) at ``size`` pixels (PDF: the same size in points at ``dpi``).
+
+    ``camera`` is the scene rectangle to frame (default: the whole diagram).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in IMAGE_FORMATS:
@@ -56,10 +57,9 @@ def export_image(
     view = PathwayView(scene)
     view.resize(width, height)
     view.viewport().resize(width, height)
-    view.caption = caption
-    view.heading = heading
-    view.progress = progress
     view.show_legend = legend
+    view.text_scale = text_scale
+    view.setFrameShape(PathwayView.Shape.NoFrame)
     view.cache_overlay = suffix == ".png"
     view.frame(camera if camera is not None else scene.content_rect())
     modes = _uncached(scene) if suffix != ".png" else []

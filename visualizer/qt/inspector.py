@@ -14,6 +14,12 @@ from visualizer.session import Session
 __all__ = ["Inspector"]
 
 
+def _number(value: float) -> str:
+    """Three decimals, never "-0.000" (a solver's -1e-9 is zero to a reader)."""
+    text = f"{value:.3f}"
+    return "0.000" if text == "-0.000" else text
+
+
 class Inspector(QTextBrowser):
     """Signals: ``explain_requested(str)`` when the user asks why a node is where it is."""
 
@@ -83,13 +89,13 @@ class Inspector(QTextBrowser):
         parts.append(f"<p style='color:gray'>{html.escape(' · '.join(where))}</p>")
         if node.description:
             parts.append(f"<p>{html.escape(node.description)}</p>")
-        line = f"<p><b>Activity now:</b> {value:.3f}"
+        line = f"<p><b>Activity now:</b> {_number(value)}"
         if node_id in self.session.condition.knockouts:
             line += " <b>(knocked out)</b>"
         refs = self.session.references
         if refs is not None:
             i = self.session.network.index[node_id]
-            line += f"<br><b>Healthy:</b> {refs[0][i]:.3f} &nbsp; <b>Insulin-resistant:</b> {refs[1][i]:.3f}"
+            line += f"<br><b>Healthy:</b> {_number(refs[0][i])} &nbsp; <b>Insulin-resistant:</b> {_number(refs[1][i])}"
             rec = self.session.recovery()[node_id]
             frac = "" if rec.fraction is None else f" ({rec.fraction:.0%} of the way back)"
             line += f"<br><b>Recovery:</b> {rec.status}{frac}"

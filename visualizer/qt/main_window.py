@@ -1,4 +1,4 @@
-"""The main window: diagram, controls, inspector, plots and playback around one Session."""
+"""The main window: diagram, controls, inspector, plots and playback, all drawn from one Stage."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QCompleter,
@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from visualizer.formats import MODEL_SUFFIXES, builtin_model_path, load_model
 from visualizer.problems import ModelError, UserError
-from visualizer.session import Session
+from visualizer.stage import Stage
+from visualizer.qt.actions import ACTIONS, MENUS
 from visualizer.qt.animator import Animator
 from visualizer.qt.control_panel import ControlPanel
 from visualizer.qt.help_overlay import HelpOverlay
@@ -33,8 +34,9 @@ from visualizer.qt.inspector import Inspector
 from visualizer.qt.pathway_scene import PathwayScene
 from visualizer.qt.pathway_view import PathwayView
 from visualizer.qt.playback_bar import PlaybackBar
+from visualizer.qt.presentation import PresentationWindow, PresenterWindow, StoryboardWatcher
 from visualizer.qt.settings import app_settings, splitter_state_ok
-from visualizer.qt.theme import THEMES
+from visualizer.qt.theme import THEMES, apply_palette
 
 __all__ = ["MainWindow"]
 
@@ -43,17 +45,20 @@ MODEL_FILTER = "Models (" + " ".join(f"*{s}" for s in MODEL_SUFFIXES) + ");;All 
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, model, model_path: Path | None = None, settings: QSettings | None = None, scenario: str | None = None):
+    """The app's window: controls, diagram, inspector, plots and playback, all drawn from one stage."""
+
+    def __init__(self, stage: Stage, model_path: Path | None = None, settings: QSettings | None = None):
         super().__init__()
         self.settings = settings or app_settings()
         self.model_path = model_path
-        self.session = Session(model, scenario)
-        self.theme = THEMES.get(self.setting("theme", str, "light"), THEMES["light"])
-        self.scene = PathwayScene(self.session, self.theme, self)
+        self.stage = stage
+        self.session = stage.session
+        stage.theme = self.setting("theme", str, stage.theme)
+        self.scene = PathwayScene(stage, self)
         self.view = PathwayView(self.scene)
-        self.controls = ControlPanel(self.session)
+        self.controls = ControlPanel(stage)
         self.inspector = Inspector(self.session)
-        self.presentation = None
+        self.watcher: StoryboardWatcher | None = None
         self.comparison = None
         self.hall = None
         self.presenter = None
@@ -61,23 +66,26 @@ class MainWindow(QMainWindow):
         self.playback = PlaybackBar(self.session)
         self.animator = Animator(self.session, self.scene, self)
         self.animator.views.append(self.view)
-        from visualizer.qt.signal_stepper import SignalStepper
-
-        self.signal_stepper = SignalStepper(self.scene, self)
-        self.session.condition_changed.connect(self.signal_stepper.stop)
-        self.session.model_changed.connect(self.signal_stepper.stop)
         self._build_layout()
         self._build_actions()
-        self.help_overlay = HelpOverlay(self.actions_for_help(), self.centralWidget())
+        self.help_overlay = HelpOverlay(self.centralWidget())
         self.scene.node_clicked.connect(self._on_node_clicked)
         self.inspector.explain_requested.connect(self.explain_node)
         self.scene.node_context.connect(self._on_node_context)
-        self.controls.ghost_toggled.connect(self._set_ghost)
         self.setAcceptDrops(True)
         self._first_run_size()
         self._restore_settings()
         self._update_title()
         self.session.model_changed.connect(self._update_title)
+        events = stage.events
+        events.theme.connect(self._on_theme)
+        events.show_healthy.connect(self._on_show_healthy)
+        events.lecture.connect(self._update_title)
+        self._on_theme(stage.theme)
+
+    @property
+    def theme(self):
+        return THEMES[self.stage.theme]
 
     # -- layout ------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -112,186 +120,150 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
 
-    def _action(self, text: str, slot, shortcut=None, tip: str = "", checkable=False) -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcuts([QKeySequence(s) for s in (shortcut if isinstance(shortcut, (list, tuple)) else [shortcut])])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        action.setCheckable(checkable)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
-        ph = self.session.playhead
-        a = self._action
-        self.open_action = a(
-            "&Open model…", self.open_dialog, QKeySequence.StandardKey.Open, "Open a model file (.yaml or Netflux .xlsx)"
-        )
-        self.builtin_action = a(
-            "Open &built-in model", lambda: self.open_model(builtin_model_path()), None, "The insulin signalling model"
-        )
-        self.reload_action = a("&Reload model", self.reload, "Ctrl+Shift+R", "Read the model file again")
-        self.export_action = a("&Export picture…", self.export_dialog, "Ctrl+E", "Save the diagram as PNG, SVG or PDF")
-        self.data_action = a(
-            "Export &data…", self.data_dialog, None, "Time courses (CSV or JSON), steady state or the recovery table (CSV)"
-        )
-        self.movie_action = a(
-            "Export &movie…", self.movie_dialog, "Ctrl+Shift+E", "Save the animation (or the open storyboard) as MP4 or GIF"
-        )
-        self.quit_action = a("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        self.play_action = a("&Play / pause", ph.toggle, "Space", "Play or pause the simulated time")
-        self.forward_action = a("Step &forward", lambda: ph.step(1), "Right", "One frame forward")
-        self.back_action = a("Step &back", lambda: ph.step(-1), "Left", "One frame back")
-        self.restart_action = a("&Restart", lambda: ph.seek(0.0), "Home", "Back to the last change")
-        self.end_action = a("Go to &end", lambda: ph.seek(1.0), "End", "Jump to the end (near steady state)")
-        self.faster_action = a("Faster", lambda: ph.set_speed(ph.speed * 2), "]", "Double the playback speed")
-        self.slower_action = a("Slower", lambda: ph.set_speed(ph.speed / 2), "[", "Halve the playback speed")
-        self.loop_action = a("&Loop", lambda on: self.playback.loop_box.setChecked(on), "L", "Loop playback", checkable=True)
-        self.reset_action = a("Re&set", self.session.reset, "Ctrl+R", "Default scenario, nothing switched on")
-        self.zoom_in_action = a("Zoom &in", self.view.zoom_in, [QKeySequence.StandardKey.ZoomIn, "Ctrl+="], "Zoom in")
-        self.zoom_out_action = a("Zoom &out", self.view.zoom_out, QKeySequence.StandardKey.ZoomOut, "Zoom out")
-        self.fit_action = a("&Fit to window", self.view.fit, ["Ctrl+0", "F"], "Show the whole diagram")
-        self.ghost_action = a(
-            "Show &healthy level", self.controls.ghost_check.setChecked, "H", "Mark healthy values on every node", checkable=True
-        )
-        self.dark_action = a("&Dark theme", self._set_dark, "Ctrl+D", "Switch between light and dark", checkable=True)
-        self.contrast_action = a(
-            "&High-contrast theme",
-            self._set_contrast,
-            "Ctrl+Shift+H",
-            "White on black with strong colours, for projectors in bright rooms",
-            checkable=True,
-        )
-        self.search_action = a("&Find node…", self._focus_search, QKeySequence.StandardKey.Find, "Find a node and centre it")
-        self.panels_action = a(
-            "Side &panels", self._show_panels, "F9", "Show or hide the controls and the inspector", checkable=True
-        )
-        self.plots_action = a("P&lots", self._show_plots, "F10", "Show or hide the plots under the diagram", checkable=True)
-        self.panels_action.setChecked(True)
-        self.plots_action.setChecked(True)
-        self.open_story_action = a(
-            "Open &storyboard…", self.open_storyboard_dialog, "Ctrl+Shift+O", "Open a lecture storyboard (.yaml)"
-        )
-        self.present_action = a(
-            "&Present", self.start_presentation, "F5", "Full-screen lecture from the current step (Esc leaves)"
-        )
-        self.signal_insulin_action = a(
-            "Step the signal from &insulin",
-            lambda: self.start_signal_step("insulin"),
-            "Ctrl+1",
-            "Light the cascade one hop per key press (N); Esc ends",
-        )
-        self.signal_exercise_action = a(
-            "Step the signal from muscle &contraction",
-            lambda: self.start_signal_step("muscle_contraction"),
-            "Ctrl+2",
-            "Light the contraction route one hop per key press (N); Esc ends",
-        )
-        self.signal_next_action = a("Next &hop", self.next_signal_hop, "N", "Advance the signal one hop")
-        self.signal_end_action = a("&End signal step", self._on_escape, "Esc", "Close the shortcut list, or end signal stepping")
-        self.compare_action = a(
-            "&Compare side by side…", self.open_comparison, "Ctrl+K", "Two conditions with one playhead and camera"
-        )
-        self.help_action = a("&Keyboard shortcuts", self.toggle_help, "F1", "List every shortcut")
-        self.about_action = a("&About", self._about)
-        self.dark_action.setChecked(self.theme.name == "dark")
-
-        menu = self.menuBar()
-        file_menu = menu.addMenu("&File")
-        for act in (self.open_action, self.builtin_action, self.reload_action):
-            file_menu.addAction(act)
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
-        file_menu.addSeparator()
-        file_menu.addAction(self.export_action)
-        file_menu.addAction(self.movie_action)
-        file_menu.addAction(self.data_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        view_menu = menu.addMenu("&View")
-        for act in (self.zoom_in_action, self.zoom_out_action, self.fit_action, self.search_action):
-            view_menu.addAction(act)
-        view_menu.addSeparator()
-        for act in (self.ghost_action, self.dark_action, self.contrast_action):
-            view_menu.addAction(act)
-        view_menu.addSeparator()
-        view_menu.addAction(self.panels_action)
-        view_menu.addAction(self.plots_action)
-        play_menu = menu.addMenu("&Playback")
-        self.playback_actions = [
-            self.play_action,
-            self.forward_action,
-            self.back_action,
-            self.restart_action,
-            self.end_action,
-            self.faster_action,
-            self.slower_action,
-            self.loop_action,
-        ]
-        for act in self.playback_actions:
-            play_menu.addAction(act)
-        model_menu = menu.addMenu("&Model")
-        model_menu.addAction(self.reset_action)
-        lecture_menu = menu.addMenu("&Lecture")
-        lecture_menu.addAction(self.open_story_action)
-        lecture_menu.addAction(self.present_action)
-        lecture_menu.addAction(self.compare_action)
-        lecture_menu.addSeparator()
-        for act in (self.signal_insulin_action, self.signal_exercise_action, self.signal_next_action, self.signal_end_action):
-            lecture_menu.addAction(act)
-        help_menu = menu.addMenu("&Help")
-        help_menu.addAction(self.help_action)
-        help_menu.addAction(self.about_action)
-
+        """QActions, menus and toolbar from the declarative table in :mod:`visualizer.qt.actions`."""
+        menus = {name: self.menuBar().addMenu(name) for name in MENUS}
         bar = QToolBar("Main")
         bar.setObjectName("main_toolbar")
         bar.setMovable(False)
-        for act in (self.open_action, self.zoom_in_action, self.zoom_out_action, self.fit_action):
-            bar.addAction(act)
-        bar.addSeparator()
-        self.search_box = QLineEdit()
-        self.search_box.setPlaceholderText("Find a node (Ctrl+F)")
-        self.search_box.setClearButtonEnabled(True)
-        self.search_box.setMaximumWidth(240)
-        self.search_box.returnPressed.connect(self._on_search)
-        bar.addWidget(self.search_box)
-        bar.addSeparator()
-        bar.addAction(self.help_action)
+        self.actions_by_name: dict[str, QAction] = {}
+        for spec in ACTIONS:
+            action = QAction(spec.text, self)
+            if spec.shortcuts:
+                action.setShortcuts([QKeySequence(s) for s in spec.shortcuts])
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            if spec.tip:
+                action.setStatusTip(spec.tip)
+                action.setToolTip(f"{spec.tip} ({spec.shortcuts[0]})" if spec.shortcuts else spec.tip)
+            action.setCheckable(spec.checkable)
+            slot = getattr(self, spec.slot)
+            # triggered(bool) would hand a plain slot the checked state: pass it only to checkable commands
+            action.triggered.connect(slot if spec.checkable else (lambda _checked=False, call=slot: call()))
+            self.addAction(action)
+            setattr(self, f"{spec.name}_action", action)
+            self.actions_by_name[spec.name] = action
+            menu = menus[spec.menu]
+            if spec.separator:
+                menu.addSeparator()
+            menu.addAction(action)
+            if spec.name == "reload":
+                self.recent_menu = menu.addMenu("Open &recent")
+                self.recent_menu.aboutToShow.connect(self._fill_recent)
+            if spec.toolbar:
+                bar.addAction(action)
+                if spec.name == "fit":
+                    bar.addSeparator()
+                    self.search_box = QLineEdit()
+                    self.search_box.setPlaceholderText("Find a node (Ctrl+F)")
+                    self.search_box.setClearButtonEnabled(True)
+                    self.search_box.setMaximumWidth(240)
+                    self.search_box.returnPressed.connect(self._on_search)
+                    bar.addWidget(self.search_box)
+                    bar.addSeparator()
         self.addToolBar(bar)
+        self.toolbar = bar
+        self.panels_action.setChecked(True)
+        self.plots_action.setChecked(True)
         self._update_completer()
         self.session.model_changed.connect(self._update_completer)
-        self.controls.ghost_check.toggled.connect(self.ghost_action.setChecked)
         self.playback.loop_box.toggled.connect(self.loop_action.setChecked)
 
-    def actions_for_help(self) -> list[QAction]:
-        return [
-            *self.playback_actions,
-            self.zoom_in_action,
-            self.zoom_out_action,
-            self.fit_action,
-            self.search_action,
-            self.ghost_action,
-            self.dark_action,
-            self.contrast_action,
-            self.panels_action,
-            self.plots_action,
-            self.reset_action,
-            self.present_action,
-            self.open_story_action,
-            self.signal_insulin_action,
-            self.signal_exercise_action,
-            self.signal_next_action,
-            self.signal_end_action,
-            self.open_action,
-            self.reload_action,
-            self.export_action,
-            self.help_action,
-            self.quit_action,
-        ]
+    # -- commands of the action table -----------------------------------------------------------
+    def open_builtin(self) -> None:
+        self.open_model(builtin_model_path())
+
+    def zoom_in(self) -> None:
+        self.view.zoom_in()
+
+    def zoom_out(self) -> None:
+        self.view.zoom_out()
+
+    def fit(self) -> None:
+        self.view.fit()
+
+    def toggle_play(self) -> None:
+        self.session.playhead.toggle()
+
+    def step_forward(self) -> None:
+        self.session.playhead.step(1)
+
+    def step_back(self) -> None:
+        self.session.playhead.step(-1)
+
+    def restart(self) -> None:
+        self.session.playhead.seek(0.0)
+
+    def go_to_end(self) -> None:
+        self.session.playhead.seek(1.0)
+
+    def faster(self) -> None:
+        playhead = self.session.playhead
+        playhead.set_speed(playhead.speed * 2)
+
+    def slower(self) -> None:
+        playhead = self.session.playhead
+        playhead.set_speed(playhead.speed / 2)
+
+    def set_loop(self, on: bool) -> None:
+        self.playback.loop_box.setChecked(on)
+
+    def reset(self) -> None:
+        """Default scenario, nothing switched on; a lecture ends and its caption goes with it."""
+        self.stage.reset()
+        self._close_watcher()
+        self.status_label.setText("Reset to the default scenario")
+
+    def set_show_healthy(self, on: bool) -> None:
+        self.stage.show_healthy = bool(on)
+
+    def _on_show_healthy(self, on: bool) -> None:
+        self.ghost_action.setChecked(on)
+
+    def set_dark(self, on: bool) -> None:
+        self.set_theme("dark" if on else "light")
+
+    def set_contrast(self, on: bool) -> None:
+        self.set_theme("high_contrast" if on else "light")
+
+    def set_theme(self, name: str) -> None:
+        self.stage.theme = name
+
+    def _on_theme(self, name: str) -> None:
+        """The whole window follows the theme (panels, toolbar and menus too), not just the diagram."""
+        theme = THEMES[name]
+        self.dark_action.setChecked(name == "dark")
+        self.contrast_action.setChecked(name == "high_contrast")
+        apply_palette(QApplication.instance(), theme)
+        if self._plots is not None:
+            self._plots.set_theme(theme)
+        self.view.viewport().update()
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def show_panels(self, on: bool) -> None:
+        """Hide the side panels to give a small screen or a projector the whole width."""
+        self.top_splitter.widget(0).setVisible(on)
+        self.inspector.setVisible(on)
+        QTimer.singleShot(0, self, self.view.fit)
+
+    def show_plots(self, on: bool) -> None:
+        self.plot_area.setVisible(on)
+        QTimer.singleShot(0, self, self.view.fit)
+
+    def toggle_help(self) -> None:
+        self.help_overlay.toggle()
+
+    def about(self) -> None:
+        from visualizer import __version__
+
+        QMessageBox.about(
+            self,
+            "About",
+            f"<b>Insulin Pathway Visualizer</b> {__version__}<br>"
+            "An animated, model-driven diagram of insulin signalling and its recovery.",
+        )
 
     @property
     def plots(self):
@@ -325,17 +297,46 @@ class MainWindow(QMainWindow):
         except ModelError as exc:
             self.show_problems(path, exc.problems)
             return False
+        previous_path = self.model_path
+        self.model_path = Path(path)  # (the title, redrawn as the model changes, names the new file)
         try:
-            self.session.set_model(model)
+            self.stage.set_model(model)
         except UserError as exc:
+            self.model_path = previous_path
             self.warn("Cannot show this model", str(exc))
             return False
-        self.model_path = Path(path)
+        self._close_watcher()
         self.settings.setValue("last_model", str(path))
         recent = [str(path)] + [p for p in self.recent_models() if p != str(path)]
         self.settings.setValue("recent_models", recent[:RECENT_COUNT])
+        self._update_title()
         self.view.fit()
         self.status_label.setText(f"Opened {Path(path).name}")
+        return True
+
+    def save_model_dialog(self) -> None:
+        """File ▸ Save model as: an imported model can be given positions and text, and kept as YAML."""
+        from visualizer.formats import SAVE_SUFFIXES
+
+        filters = [f"{label} (*{suffix})" for suffix, label in SAVE_SUFFIXES.items()]
+        folder = Path(self.setting("export_folder", str, str(Path.home())))
+        stem = self.model_path.stem if self.model_path else "model"
+        path, chosen = QFileDialog.getSaveFileName(self, "Save model as", str(folder / f"{stem}.yaml"), ";;".join(filters))
+        if path:
+            self.settings.setValue("export_folder", str(Path(path).parent))
+            if not Path(path).suffix and "*" in chosen:
+                path += chosen[chosen.index("*") + 1 : -1]
+            self.save_model(Path(path))
+
+    def save_model(self, path: Path) -> bool:
+        from visualizer.formats import save_model
+
+        try:
+            save_model(self.session.model, path)
+        except UserError as exc:
+            self.warn("Cannot save the model", str(exc))
+            return False
+        self.status_label.setText(f"Saved {path.name}")
         return True
 
     def export_dialog(self) -> None:
@@ -365,16 +366,8 @@ class MainWindow(QMainWindow):
             size = (view.viewport().width() * scale, view.viewport().height() * scale)
         visible = view.mapToScene(view.viewport().rect()).boundingRect()
         try:
-            export_image(
-                self.scene,
-                path,
-                size,
-                dpi=192 if size[0] > view.viewport().width() else 96,
-                caption=view.caption,
-                heading=view.heading,
-                progress=view.progress,
-                camera=visible,
-            )
+            scale = size[0] / max(view.viewport().width(), 1)
+            export_image(self.scene, path, size, dpi=round(96 * scale), camera=visible, text_scale=view.text_scale * scale)
         except UserError as exc:
             self.warn("Export failed", str(exc))
             return False
@@ -430,7 +423,11 @@ class MainWindow(QMainWindow):
     def export_movie(
         self, path: Path, size=(1280, 720), fps: int = 30, seconds: float = 10.0, seconds_per_step: float = 4.0
     ) -> bool:
-        """The open storyboard (or else the current animation) as a movie, with a cancellable progress dialog."""
+        """The open storyboard (or else the current animation) as a movie, with a cancellable progress dialog.
+
+        The movie is made from a copy of the stage: the window keeps its step, interventions and
+        time whether the export finishes, fails or is cancelled.
+        """
         from PySide6.QtWidgets import QProgressDialog
 
         from visualizer.qt.movie import Cancelled, MovieMaker
@@ -453,8 +450,8 @@ class MainWindow(QMainWindow):
         self.animator.stop()
         self.session.playhead.set_playing(False)
         try:
-            maker = MovieMaker(self, size, fps, progress)
-            if self.presentation is not None:
+            maker = MovieMaker(self.stage, size, fps, progress)
+            if maker.stage.lecture is not None:
                 frames, total = maker.storyboard_frames(seconds_per_step), maker.frame_count(storyboard_seconds=seconds_per_step)
             else:
                 frames, total = maker.animation_frames(0.0, 1.0, seconds), maker.frame_count(animation_seconds=seconds)
@@ -499,12 +496,18 @@ class MainWindow(QMainWindow):
         self.warning_dialog = box
         return box
 
-    def show_problems(self, path: Path, problems) -> None:
+    def show_problems(
+        self, path: Path, problems, title: str = "Cannot open model", keeps: str = "the model that was open stays open"
+    ) -> None:
+        """Every problem of a file in one dialog that does not block the window; a new one replaces the last."""
+        previous = getattr(self, "problems_dialog", None)
+        if previous is not None and previous.isVisible():
+            previous.close()
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Cannot open model")
+        box.setWindowTitle(title)
         count = len(problems)
-        box.setText(f"{Path(path).name} has {count} problem{'s' if count != 1 else ''}; the model that was open stays open.")
+        box.setText(f"{Path(path).name} has {count} problem{'s' if count != 1 else ''}; {keeps}.")
         box.setInformativeText("\n".join(str(p) for p in problems[:12]) + ("\n…" if count > 12 else ""))
         box.setDetailedText("\n".join(str(p) for p in problems))
         box.setObjectName("problems_dialog")
@@ -533,27 +536,39 @@ class MainWindow(QMainWindow):
         return self.comparison
 
     # -- signal step ---------------------------------------------------------------------------
-    def start_signal_step(self, source: str) -> None:
-        if source not in self.scene.node_items:
-            self.status_label.setText(f"This model has no node '{source}'")
+    def start_signal_step(self, source: str | None = None) -> None:
+        """Light the signal one hop at a time from ``source`` (the model's signal start: insulin)."""
+        source = source or self.session.model.role("signal_start")
+        if source is None or not self.stage.start_signal(source):
+            self.status_label.setText("This model names no node to start the signal from (metadata.roles.signal_start)")
             return
-        self.session.playhead.set_playing(False)
-        self.signal_stepper.start(source)
         self.status_label.setText("Signal step: press N for the next hop, Esc to end")
 
+    def start_second_signal_step(self) -> None:
+        """The same from the model's second start (muscle contraction)."""
+        source = self.session.model.role("second_signal_start")
+        if source is None:
+            self.status_label.setText("This model names no second start for the signal (metadata.roles.second_signal_start)")
+            return
+        self.start_signal_step(source)
+
     def next_signal_hop(self) -> None:
-        if not self.signal_stepper.active:
-            self.start_signal_step("insulin")
-        elif not self.signal_stepper.advance():
+        if not self.stage.signal.active:
+            self.start_signal_step()
+        elif not self.stage.advance_signal():
             self.status_label.setText("The signal has gone as far as it can")
 
-    def _on_escape(self) -> None:
+    def on_escape(self) -> None:
         if self.help_overlay.isVisible():
             self.help_overlay.hide()
         else:
-            self.signal_stepper.stop()
+            self.stage.stop_signal()
 
     # -- lecture mode ------------------------------------------------------------------------
+    @property
+    def lecture(self):
+        return self.stage.lecture
+
     def open_storyboard_dialog(self) -> None:
         folder = self.setting("last_storyboard_folder", str, str(Path.home()))
         path, _ = QFileDialog.getOpenFileName(self, "Open storyboard", folder, "Storyboards (*.yaml *.yml);;All files (*)")
@@ -561,55 +576,89 @@ class MainWindow(QMainWindow):
             self.settings.setValue("last_storyboard_folder", str(Path(path).parent))
             self.open_storyboard(Path(path))
 
-    def open_storyboard(self, path: Path) -> bool:
-        """Load a storyboard (and the model it names) and show its first step; keep everything on error."""
-        from visualizer.storyboard import load_storyboard
-        from visualizer.qt.presentation import Presentation
+    def open_storyboard(self, path: Path, step: int = 0) -> bool:
+        """Load a storyboard (and the model it names) and show step ``step``; keep everything on error."""
+        from visualizer.formats.storyboard import load_storyboard
 
         try:
             board, model = load_storyboard(path, self.session.model)
         except ModelError as exc:
-            self.show_problems(path, exc.problems)
+            self.show_problems(path, exc.problems, "Cannot open storyboard")
             return False
         if model is not self.session.model and Path(model.source).resolve() != Path(self.session.model.source).resolve():
-            self.session.set_model(model)
             self.model_path = board.model_path
-        if self.presentation is not None:
-            self.presentation.stop()
-        self.presentation = Presentation(self, board, Path(path))
-        self.presentation.reload_failed.connect(self._on_reload_failed)
-        self.presentation.reloaded.connect(lambda: self.status_label.setText(f"Reloaded {Path(path).name}"))
-        self.presentation.start(0)
+            self.stage.set_model(model)
+        self.stage.open_lecture(board, step)
+        self._close_watcher()
+        self.watcher = StoryboardWatcher(self.stage, Path(path), self)
+        self.watcher.failed.connect(self._on_reload_failed)
+        self.watcher.reloaded.connect(lambda: self.status_label.setText(f"Reloaded {Path(path).name}"))
+        self._update_title()
         self.status_label.setText(f"Storyboard: {board.title} ({len(board.steps)} steps); F5 presents")
         return True
 
+    def _close_watcher(self) -> None:
+        if self.watcher is not None:
+            self.watcher.deleteLater()
+            self.watcher = None
+
     def _on_reload_failed(self, problems) -> None:
-        name = self.presentation.path.name if self.presentation and self.presentation.path else "storyboard"
+        name = self.watcher.path.name if self.watcher is not None else "storyboard"
         self.status_label.setText(f"{name} has problems; still showing the last good version")
-        self.show_problems(Path(name), problems)
+        self.show_problems(Path(name), problems, "Storyboard not reloaded", keeps="the last good version stays on screen")
 
     def start_presentation(self, step: int | None = None, full_screen: bool = True):
         """Full screen from the current step (the built-in storyboard if none is open)."""
-        from visualizer.storyboard import builtin_storyboard_path
-        from visualizer.qt.presentation import PresentationWindow, PresenterWindow
+        from visualizer.formats.storyboard import builtin_storyboard_path
 
-        if self.presentation is None and not self.open_storyboard(builtin_storyboard_path()):
+        if self.stage.lecture is None and not self.open_storyboard(builtin_storyboard_path()):
             return None
         if self.hall is not None:
             self.hall.close()
         if step is not None:
-            self.presentation.start(step)
-        self.hall = PresentationWindow(self.presentation)
-        self.presenter = PresenterWindow(self.presentation, self.hall)
+            self.stage.go(step)
+        self.hall = PresentationWindow(self.scene, self.animator)
+        self.presenter = PresenterWindow(self.stage, self.hall)
         self.hall.closed.connect(self._on_presentation_closed)
+        self.hall.presenter_requested.connect(self.toggle_presenter)
         self.hall.show_presentation(full_screen)
-        self.presenter.place()
+        self._place_presenter()
         self.hall.activateWindow()
         self.hall.setFocus()
         self._sync_view_updates()
         return self.hall
 
+    def _place_presenter(self) -> None:
+        """On a second screen when there is one; with a single screen it waits for P, so the hall stays clear."""
+        screens = QGuiApplication.screens()
+        if self.presenter is not None and len(screens) > 1:
+            self.presenter.setGeometry(screens[1].availableGeometry())
+            self.presenter.show()
+
+    def toggle_presenter(self) -> None:
+        """P: on two screens show or hide the presenter view there; on one, swap the screen between hall and presenter."""
+        hall, presenter = self.hall, self.presenter
+        if hall is None or presenter is None:
+            return
+        if len(QGuiApplication.screens()) > 1:
+            presenter.setVisible(not presenter.isVisible())
+            hall.activateWindow()
+            return
+        if presenter.isVisible():
+            presenter.hide()
+            hall.show_presentation(hall.isFullScreen() or self._hall_full_screen)
+        else:
+            self._hall_full_screen = hall.isFullScreen()
+            presenter.setGeometry(hall.geometry())
+            presenter.showFullScreen() if self._hall_full_screen else presenter.show()
+            presenter.activateWindow()
+            hall.hide()
+
+    _hall_full_screen = True
+
     def _on_presentation_closed(self) -> None:
+        if self.presenter is not None:
+            self.presenter.close()
         self.hall = None
         self.presenter = None
         self._sync_view_updates()
@@ -635,9 +684,10 @@ class MainWindow(QMainWindow):
         super().changeEvent(event)
 
     # -- reactions ------------------------------------------------------------------------
-    def _update_title(self) -> None:
+    def _update_title(self, *args) -> None:
         name = f" — {self.model_path.name}" if self.model_path else ""
-        self.setWindowTitle(f"{self.session.model.title}{name} · Insulin Pathway Visualizer")
+        lecture = f" · lecture: {self.stage.lecture.storyboard.title}" if self.stage.lecture is not None else ""
+        self.setWindowTitle(f"{self.session.model.title}{name}{lecture} · Insulin Pathway Visualizer")
 
     def _update_completer(self) -> None:
         labels = [f"{n.label} ({n.id})" if n.label != n.id else n.id for n in self.session.model.nodes]
@@ -673,10 +723,6 @@ class MainWindow(QMainWindow):
         self.inspector.show_node(nid)
         self.status_label.setText(f"Found {self.session.model.node(nid).label}")
 
-    def _focus_search(self) -> None:
-        self.search_box.setFocus()
-        self.search_box.selectAll()
-
     def _on_node_clicked(self, node_id: str) -> None:
         """Click: inspect the node and add it to the plots; clicking the inspected node again removes it."""
         if self.inspector.node_id == node_id and node_id in self.plots.selected:
@@ -697,16 +743,6 @@ class MainWindow(QMainWindow):
         self._context_menu = menu
         menu.popup(screen_pos)
 
-    def _show_panels(self, on: bool) -> None:
-        """Hide the side panels to give a small screen or a projector the whole width."""
-        self.top_splitter.widget(0).setVisible(on)
-        self.inspector.setVisible(on)
-        QTimer.singleShot(0, self, self.view.fit)
-
-    def _show_plots(self, on: bool) -> None:
-        self.plot_area.setVisible(on)
-        QTimer.singleShot(0, self, self.view.fit)
-
     def explain_node(self, node_id: str) -> None:
         """Paths into the node lit up, its brakes ranked by cost, interventions ranked by what they recover."""
         from visualizer.analysis import explain, explanation_text
@@ -714,41 +750,9 @@ class MainWindow(QMainWindow):
         explanation = explain(self.session.network, node_id, self.session.condition, current=None)
         on_paths = {n for path in explanation.paths for n in path}
         on_paths.update(i.node for i in explanation.active_inhibitors)
-        self.scene.set_highlight(on_paths)
+        self.stage.set_highlight("why", on_paths)
         self.inspector.show_explanation(node_id, explanation_text(explanation, self.session.model))
         self.status_label.setText(f"Paths into {self.session.model.node(node_id).label} and their brakes are outlined")
-
-    def _set_ghost(self, on: bool) -> None:
-        self.scene.set_ghost(on)
-
-    def _set_dark(self, on: bool) -> None:
-        self.set_theme("dark" if on else "light")
-
-    def _set_contrast(self, on: bool) -> None:
-        self.set_theme("high_contrast" if on else "light")
-
-    def set_theme(self, name: str) -> None:
-        self.theme = THEMES[name]
-        self.dark_action.setChecked(name == "dark")
-        self.contrast_action.setChecked(name == "high_contrast")
-        self.scene.set_theme(self.theme)
-        if self._plots is not None:
-            self._plots.set_theme(self.theme)
-        self.settings.setValue("theme", name)
-        self.view.viewport().update()
-
-    def toggle_help(self) -> None:
-        self.help_overlay.toggle()
-
-    def _about(self) -> None:
-        from visualizer import __version__
-
-        QMessageBox.about(
-            self,
-            "About",
-            f"<b>Insulin Pathway Visualizer</b> {__version__}<br>"
-            "An animated, model-driven diagram of insulin signalling and its recovery.",
-        )
 
     # -- window life -----------------------------------------------------------------------
     def setting(self, key: str, kind: type, default):
@@ -763,16 +767,28 @@ class MainWindow(QMainWindow):
         size = self.setting("window_size", QSize, QSize())
         if size.isValid():  # some platforms restore position but not size
             self.resize(size)
-        # A damaged geometry or size must not ask for a giant window (its backing store alone can take gigabytes).
-        desktop = self.screen().availableVirtualGeometry().size() if self.screen() is not None else QSize()
-        largest = (desktop * 2).expandedTo(QSize(3840, 2160))
-        self.resize(self.size().boundedTo(largest).expandedTo(QSize(640, 480)))
+        self.fit_to_screen()
         self._splitters_restored = False
         for key, splitter in (("top_splitter", self.top_splitter), ("main_splitter", self.main_splitter)):
             state = self.setting(key, QByteArray, None)
             # A damaged state can hang Qt or make it paint a window millions of pixels wide.
             if state is not None and splitter_state_ok(bytes(state), splitter.count(), splitter.orientation().value):
                 self._splitters_restored = splitter.restoreState(state) or self._splitters_restored
+
+    def fit_to_screen(self) -> None:
+        """Keep the whole window on the screen it opens on: a size saved on a large monitor must not leave
+        the inspector, plots and playback bar beyond the edge of a 1024x768 projector."""
+        screen = self.screen()
+        area = screen.availableGeometry() if screen is not None else None
+        if area is None or area.width() < 200 or area.height() < 200:
+            self.resize(self.size().boundedTo(QSize(3840, 2160)).expandedTo(QSize(640, 480)))
+            return
+        frame = self.frameGeometry().size() - self.geometry().size()  # the window manager's border and title
+        largest = QSize(max(640, area.width() - frame.width()), max(480, area.height() - frame.height()))
+        self.resize(self.size().boundedTo(largest).expandedTo(QSize(min(640, largest.width()), min(480, largest.height()))))
+        x = min(max(self.x(), area.left()), area.right() + 1 - self.frameGeometry().width())
+        y = min(max(self.y(), area.top()), area.bottom() + 1 - self.frameGeometry().height())
+        self.move(max(x, area.left()), max(y, area.top()))
 
     def _first_run_size(self) -> None:
         """Most of the screen (the diagram needs room to be legible), never less than 1024x700."""
@@ -794,6 +810,7 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self.animator.timer.isActive():
+            self.fit_to_screen()  # (now that the window manager's frame is known)
             if not self._splitters_restored:
                 self._proportional_splitters()
             self.view.fit()
@@ -808,6 +825,7 @@ class MainWindow(QMainWindow):
             self.comparison = None
         self.animator.stop()
         self.session.playhead.set_playing(False)
+        self.settings.setValue("theme", self.stage.theme)
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("window_size", self.size())
         self.settings.setValue("top_splitter", self.top_splitter.saveState())
@@ -816,6 +834,14 @@ class MainWindow(QMainWindow):
         for widget in (self.scene, self.view, self.controls, self.inspector, self._plots, self.playback):
             if widget is not None:
                 widget.disconnect_session()
+        events = self.stage.events
+        events.theme.disconnect(self._on_theme)
+        events.show_healthy.disconnect(self._on_show_healthy)
+        events.lecture.disconnect(self._update_title)
+        self.session.model_changed.disconnect(self._update_title)
+        self.session.model_changed.disconnect(self._update_completer)
+        self._close_watcher()
+        apply_palette(QApplication.instance(), THEMES["light"])  # (the palette belongs to the whole app)
         super().closeEvent(event)
 
     def resizeEvent(self, event) -> None:

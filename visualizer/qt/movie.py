@@ -18,7 +18,10 @@ from PySide6.QtGui import QImage, QPainter
 
 from visualizer.atomic import write_atomically
 from visualizer.problems import UserError
+from visualizer.stage import Stage
+from visualizer.qt.pathway_scene import PathwayScene
 from visualizer.qt.pathway_view import PathwayView
+from visualizer.qt.presentation import configure_hall_view
 
 __all__ = ["MOVIE_FORMATS", "Cancelled", "MovieMaker"]
 
@@ -30,31 +33,31 @@ class Cancelled(Exception):
 
 
 class MovieMaker:
-    """Renders frames of one scene through its own off-screen view.
+    """Renders frames of a copy of a stage through its own scene and off-screen view, drawn as the hall draws them.
 
-    ``progress(done, total)`` is called after every frame; returning False cancels.
+    The copy is the movie's own: the stage it was made from (the live window) keeps its step,
+    interventions and time whatever the export does. ``progress(done, total)`` is called after
+    every frame; returning False cancels.
     """
 
     def __init__(
-        self, window, size: tuple[int, int] = (1280, 720), fps: int = 30, progress: Callable[[int, int], bool] | None = None
+        self, stage: Stage, size: tuple[int, int] = (1280, 720), fps: int = 30, progress: Callable[[int, int], bool] | None = None
     ):
         width, height = size
         if not (64 <= width <= 7680 and 64 <= height <= 4320):
             raise UserError(f"movie size {width}x{height} must be between 64x64 and 7680x4320")
         if not 1 <= fps <= 120:
             raise UserError(f"{fps} frames per second must be between 1 and 120")
-        self.window = window
-        self.session = window.session
-        self.scene = window.scene
+        self.stage = stage.copy(spread=False)  # each step's change computed at once: the same frames on any machine
+        self.session = self.stage.session
+        self.scene = PathwayScene(self.stage)
         self.size = (width - width % 2, height - height % 2)  # H.264 wants even sizes
         self.fps = fps
         self.progress = progress or (lambda done, total: True)
         self.view = PathwayView(self.scene)
         self.view.fast_glides = False  # every movie frame at full quality
-        self.view.setFrameShape(PathwayView.Shape.NoFrame)  # the picture is the frame, not resampled to it
-        self.view.resize(*self.size)
-        self.view.viewport().resize(*self.size)
-        self.view.text_scale = max(1.0, min(self.size[1] / 760.0, 2.5))
+        configure_hall_view(self.view, *self.size)  # the picture is the frame, not resampled to it
+        self.view.frame_stage()
 
     # -- frames ------------------------------------------------------------------------------
     def _reset_motion(self) -> None:
@@ -94,31 +97,29 @@ class MovieMaker:
             yield self._frame()
 
     def storyboard_frames(self, seconds_per_step: float):
-        """Every step of the open storyboard: its transition, then the step held, captions burned in."""
-        presentation = self.window.presentation
-        if presentation is None:
+        """Every step of the storyboard, from the first: its transition, then the step held, captions burned in.
+
+        A step with a question is shown with the question (the picture held) for half the step's
+        time before its answer is revealed and the step plays.
+        """
+        lecture = self.stage.lecture
+        if lecture is None:
             raise UserError("no storyboard is open")
-        presentation.views.append(self.view)
-        spread, presentation.spread_changes = presentation.spread_changes, False  # same frames on any machine
-        try:
-            presentation.start(0)
-            self._reset_motion()
-            player = presentation.player
-            per_step = max(1, int(round(seconds_per_step * self.fps)))
-            for index in range(player.count):
-                if index > 0:
-                    player.next()
-                    while player.answer_shown:  # a question's answer is shown before moving on
-                        for _ in range(per_step // 2):
-                            self._play(1.0 / self.fps)
-                            yield self._frame()
-                        player.next()
-                for _ in range(per_step):
+        player = self.stage.open_lecture(lecture.storyboard, 0).player  # from the first step, whatever the copy showed
+        self.view.frame_stage()
+        self._reset_motion()
+        per_step = max(1, int(round(seconds_per_step * self.fps)))
+        for index in range(player.count):
+            if index > 0:
+                player.next()
+            if player.step.question and player.step.answer:
+                for _ in range(per_step // 2):
                     self._play(1.0 / self.fps)
                     yield self._frame()
-        finally:
-            presentation.views.remove(self.view)
-            presentation.spread_changes = spread
+                player.next()  # the answer
+            for _ in range(per_step):
+                self._play(1.0 / self.fps)
+                yield self._frame()
 
     def _play(self, seconds: float) -> None:
         self.session.playhead.advance(seconds)
@@ -126,10 +127,12 @@ class MovieMaker:
 
     def frame_count(self, storyboard_seconds: float | None = None, animation_seconds: float | None = None) -> int:
         if storyboard_seconds is not None:
-            player = self.window.presentation.player
+            lecture = self.stage.lecture
+            if lecture is None:
+                raise UserError("no storyboard is open")
             per_step = max(1, int(round(storyboard_seconds * self.fps)))
-            answers = sum(1 for s in player.storyboard.steps[:-1] if s.question and s.answer)  # the last is never moved past
-            return per_step * player.count + (per_step // 2) * answers
+            questions = sum(1 for s in lecture.steps if s.question and s.answer)
+            return per_step * len(lecture.steps) + (per_step // 2) * questions
         return max(2, int(round((animation_seconds or 0) * self.fps)))
 
     # -- writing ---------------------------------------------------------------------------
@@ -144,7 +147,12 @@ class MovieMaker:
         try:
             return write_atomically(path, lambda tmp: writer(tmp, self._counted(frames, total), self.fps))
         finally:
-            self.view.disconnect_session()
+            self.close()
+
+    def close(self) -> None:
+        """Stop listening to the movie's own stage (its scene and view are thrown away with it)."""
+        self.view.disconnect_session()
+        self.scene.disconnect_session()
 
     def _counted(self, frames, total: int):
         for done, frame in enumerate(frames, start=1):

@@ -1,8 +1,10 @@
-"""The pathway diagram as a QGraphicsScene that listens to a :class:`~visualizer.session.Session`.
+"""The pathway diagram as a QGraphicsScene that listens to a :class:`~visualizer.stage.Stage`.
 
 The scene builds one item per region, node, edge and AND junction from the
 model, then on every change of the session's values it only sets numbers on
-those items (fill, bar, badge, flux); items repaint themselves.
+those items (fill, bar, badge, flux); items repaint themselves. What the stage
+says about display (nodes shown, highlight layers, the signal walk, theme,
+healthy marks) it applies to the same items; it never decides any of it.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QColor, QPixmapCache
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+from PySide6.QtGui import QBrush, QColor, QFont, QPen, QPixmapCache
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem
 
 from visualizer.layout import with_layout
-from visualizer.session import Session
+from visualizer.stage import Stage
 from visualizer.qt.edge_item import JUNCTION_RADIUS, EdgeItem, EdgeLayer, JunctionItem, ParticleLayer, route
 from visualizer.qt.intervention_item import InterventionItem
 from visualizer.qt.node_item import NodeItem, NodeLayer
@@ -29,6 +31,8 @@ __all__ = ["PathwayScene"]
 LARGE_MODEL = 400
 FADE_SECONDS = 0.6
 PIXMAP_CACHE_KB = 96 * 1024
+#: Opacity of what the signal has not reached while signal stepping.
+SIGNAL_DIM = 0.18
 
 
 class PathwayScene(QGraphicsScene):
@@ -37,12 +41,13 @@ class PathwayScene(QGraphicsScene):
     node_clicked = Signal(str)
     node_context = Signal(str, object)
 
-    def __init__(self, session: Session, theme: Theme = THEMES["light"], parent=None):
+    def __init__(self, stage: Stage, parent=None):
         super().__init__(parent)
         # items are cached as pixmaps; Qt's default 10 MB would thrash at full HD
         QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
-        self.session = session
-        self.theme = theme
+        self.stage = stage
+        self.session = session = stage.session
+        self.theme: Theme = THEMES[stage.theme]
         self.background_version = 0
         """Raised whenever what drawBackground draws changes (views keep a picture of it)."""
         self.show_ghost = False
@@ -55,16 +60,29 @@ class PathwayScene(QGraphicsScene):
         self.vesicles: VesicleItem | None = None
         self._fading: dict = {}
         self.visible_nodes: set[str] | None = None
+        self.signal_labels: list[QGraphicsRectItem] = []
         self._build()
         session.model_changed.connect(self._build)
         session.values_changed.connect(self._on_values_change)
         session.condition_changed.connect(self._on_condition_change)
+        events = stage.events
+        events.visible.connect(self._on_visible)
+        events.highlight.connect(self._on_highlight)
+        events.signal.connect(self._on_signal)
+        events.theme.connect(self._on_theme)
+        events.show_healthy.connect(self.set_ghost)
 
     def disconnect_session(self) -> None:
         """Stop listening (called when the window closes)."""
         self.session.model_changed.disconnect(self._build)
         self.session.values_changed.disconnect(self._on_values_change)
         self.session.condition_changed.disconnect(self._on_condition_change)
+        events = self.stage.events
+        events.visible.disconnect(self._on_visible)
+        events.highlight.disconnect(self._on_highlight)
+        events.signal.disconnect(self._on_signal)
+        events.theme.disconnect(self._on_theme)
+        events.show_healthy.disconnect(self.set_ghost)
 
     # -- building ----------------------------------------------------------------
     def _build(self) -> None:
@@ -75,6 +93,7 @@ class PathwayScene(QGraphicsScene):
         self.group_edges.clear()
         self.junctions.clear()
         self.intervention_items.clear()
+        self.signal_labels.clear()
         self.vesicles = None
         model = with_layout(self.session.model)
         self.laid_out_model = model
@@ -122,6 +141,7 @@ class PathwayScene(QGraphicsScene):
                 self.node_items[nid].healthy = float(healthy[i] / ymax)
         self._fading.clear()
         self.visible_nodes = None
+        self.show_ghost = False
         bounds = self.itemsBoundingRect()
         for region in self.regions:
             bounds = bounds.united(QRectF(*region.rect))
@@ -131,6 +151,11 @@ class PathwayScene(QGraphicsScene):
         self.setSceneRect(bounds.adjusted(-margin, -margin, margin, margin))
         self._on_condition_change()
         self._on_values_change(self.session.values)
+        # what the stage says about display, applied to the new items
+        self.set_visible_nodes(self.stage.visible, fade=False)
+        self._on_highlight()
+        self._on_signal()
+        self.set_ghost(self.stage.show_healthy)
 
     def _build_edges(self, model) -> None:
         obstacles = {nid: item.mapRectToScene(item.rect) for nid, item in self.node_items.items()}
@@ -194,10 +219,12 @@ class PathwayScene(QGraphicsScene):
             self.addItem(item)
 
     def _build_vesicles(self, model) -> None:
-        target = self.node_items.get("glut4_translocation")
-        storage = next((r for r in model.regions if r.kind == "compartment" and "glut4" in r.id), None)
+        """Vesicles travel from the model's vesicle region to its vesicle target, when it names both."""
+        target = self.node_items.get(model.role("vesicle_target") or "")
+        storage = next((r for r in model.regions if r.id == model.role("vesicle_region")), None)
         if target is None or storage is None:
             return
+        self.vesicle_target = target.node.id
         x, y, w, h = storage.rect
         self.vesicles = VesicleItem(QRectF(x, y, w, h), target.pos() + QPointF(0, target.rect.height() / 2), target.rect.width())
         self.addItem(self.vesicles)
@@ -222,7 +249,7 @@ class PathwayScene(QGraphicsScene):
                 if out is not None:
                     out.set_activity(float(gvals[k]))
         if self.vesicles is not None:
-            self.vesicles.set_level(float(fractions[net.index["glut4_translocation"]]))
+            self.vesicles.set_level(float(fractions[net.index[self.vesicle_target]]))
         if not self.large:
             status = self.session.recovery()
             for nid, item in self.node_items.items():
@@ -280,7 +307,7 @@ class PathwayScene(QGraphicsScene):
             self._show(out, shown_groups.get(gkey, False), fade)
             self._show(self.junctions[gkey], shown_groups.get(gkey, False), fade)
         if self.vesicles is not None:
-            self._show(self.vesicles, "glut4_translocation" in visible, fade)
+            self._show(self.vesicles, self.vesicle_target in visible, fade)
         self.edge_layer.edge_changed()
 
     def _show(self, item, shown: bool, fade: bool) -> None:
@@ -293,13 +320,69 @@ class PathwayScene(QGraphicsScene):
             item.setVisible(False)
             self._fading.pop(item, None)
 
-    def set_highlight(self, nodes) -> None:
-        """Emphasise ``nodes`` and the edges between them."""
-        chosen = set(nodes or ())
+    def _on_visible(self, nodes) -> None:
+        # a lecture step played forward fades its new nodes in; anything else cuts
+        self.set_visible_nodes(nodes, fade=self.stage.transition)
+
+    def _on_highlight(self, layer: str | None = None) -> None:
+        """Outline every highlighted node; emphasise the edges between a step's highlighted nodes
+        and the edges the signal has travelled."""
+        chosen = self.stage.highlighted
+        story = self.stage.highlights["story"]
+        travelled = self.stage.signal.lit_edges
         for nid, item in self.node_items.items():
             item.set_flags(highlighted=nid in chosen)
         for key, edge in self.edges_by_interaction.items():
-            edge.set_flags(highlighted=key[0] in chosen and key[1] in chosen)
+            edge.set_flags(highlighted=(key[0] in story and key[1] in story) or key in travelled)
+
+    def _on_signal(self) -> None:
+        """Signal stepping: what the signal has reached at full strength, the rest dimmed, blocks labelled."""
+        walk = self.stage.signal
+        for label in self.signal_labels:
+            self.removeItem(label)
+        self.signal_labels.clear()
+        lit = walk.lit_nodes if walk.active else None
+        travelled = walk.lit_edges
+        blocking = walk.blocking_edges
+        for nid, item in self.node_items.items():
+            if item not in self._fading:
+                item.setOpacity(1.0 if lit is None or nid in lit else SIGNAL_DIM)
+        for key, edge in self.edges_by_interaction.items():
+            if edge not in self._fading:
+                edge.setOpacity(1.0 if lit is None or key in travelled or key in blocking else SIGNAL_DIM)
+            edge.set_flags(flashing=key in blocking)
+        groups_lit = {(k[1], k[2]) for k in travelled}
+        for gkey, out in self.group_edges.items():
+            shown = 1.0 if lit is None or gkey in groups_lit else SIGNAL_DIM
+            out.setOpacity(shown)
+            self.junctions[gkey].setOpacity(shown)
+        self._on_highlight()
+        if walk.active:
+            for block in walk.blocks:
+                names = [f"{self.node_items[n].node.label} (−{removed:.0%})" for n, removed in block.inhibitors]
+                self._signal_label(block.node, "Blocked by " + ", ".join(names) if names else "Knocked out: the signal stops")
+        self.edge_layer.edge_changed()  # edge opacities live in the shared edge picture
+
+    def _signal_label(self, node_id: str, text: str) -> None:
+        item = self.node_items[node_id]
+        label = QGraphicsSimpleTextItem(text)
+        font = QFont()
+        font.setPixelSize(14)
+        font.setBold(True)
+        label.setFont(font)
+        label.setBrush(QColor("#FFFFFF"))
+        rect = label.boundingRect()
+        back = QGraphicsRectItem(rect.adjusted(-6, -3, 6, 3))
+        back.setBrush(QBrush(QColor("#B03A2E")))
+        back.setPen(QPen(QColor("#FFFFFF"), 1.5))
+        label.setParentItem(back)
+        back.setPos(item.pos() + QPointF(item.rect.right() + 14, -rect.height() / 2))
+        back.setZValue(30)
+        self.addItem(back)
+        self.signal_labels.append(back)
+
+    def _on_theme(self, name: str) -> None:
+        self.set_theme(THEMES[name])
 
     def nodes_rect(self, nodes) -> QRectF:
         """The scene rectangle around ``nodes`` (all nodes when empty)."""

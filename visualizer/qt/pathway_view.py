@@ -2,7 +2,8 @@
 
 Title, simulated time and legend are painted in ``drawForeground`` in
 viewport coordinates, so they stay put while the diagram zooms and pans, and
-they appear in every screenshot and export.
+they appear in every screenshot and export. Caption, heading, progress and the
+camera come from the scene's stage: every view of one stage shows the same.
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ CAPTION_HEIGHT = 110
 MIN_ZOOM, MAX_ZOOM = 0.05, 8.0
 #: Item pictures switched per frame before and after a camera glide (about 2 ms of drawing).
 GLIDE_BATCH = 12
+#: How long the camera takes to glide to a lecture step's nodes.
+GLIDE_SECONDS = 0.8
+
+
+def hall_text_scale(height: int) -> float:
+    """How much larger the hall draws its overlay text than a desktop window (grows with the screen)."""
+    return max(1.0, min(height / 760.0, 2.5))
 
 
 class PathwayView(QGraphicsView):
@@ -38,14 +46,12 @@ class PathwayView(QGraphicsView):
     def __init__(self, scene: PathwayScene, parent=None):
         super().__init__(scene, parent)
         self.pathway = scene
-        self.caption = ""
+        self.stage = scene.stage
         self.show_legend = True
         self.text_scale = 1.0
-        self.progress: tuple[int, int] | None = None
-        """(step, steps) of a storyboard, shown as a bar along the top."""
-        self.heading: str | None = None
-        """Replaces the model title in the title band (presentation: the step title)."""
         """Presentation mode enlarges the overlay text with the screen."""
+        self.follows_camera = True
+        """Frame whatever the stage's camera asks for (a view the user is exploring may opt out)."""
         self._glide = None
         self._glide_phase = "prepare"
         self._to_switch: list[QGraphicsItem] | None = None
@@ -76,11 +82,49 @@ class PathwayView(QGraphicsView):
         session = scene.session
         session.values_changed.connect(self._on_values)
         session.condition_changed.connect(self._on_values)
+        events = self.stage.events
+        for name in ("caption", "heading", "progress", "theme"):
+            getattr(events, name).connect(self._on_overlay)
+        events.camera.connect(self._on_camera)
 
     def disconnect_session(self) -> None:
         session = self.pathway.session
         session.values_changed.disconnect(self._on_values)
         session.condition_changed.disconnect(self._on_values)
+        events = self.stage.events
+        for name in ("caption", "heading", "progress", "theme"):
+            getattr(events, name).disconnect(self._on_overlay)
+        events.camera.disconnect(self._on_camera)
+
+    # -- what the stage shows --------------------------------------------------------------
+    @property
+    def caption(self) -> str:
+        return self.stage.caption
+
+    @property
+    def heading(self) -> str | None:
+        return self.stage.heading
+
+    @property
+    def progress(self) -> tuple[int, int] | None:
+        return self.stage.progress
+
+    def _on_overlay(self, *args) -> None:
+        self.viewport().update()
+
+    def _on_camera(self, camera) -> None:
+        if not self.follows_camera:
+            return
+        glide = GLIDE_SECONDS if camera.glide and self.updatesEnabled() and self.isVisible() else 0.0
+        self.frame_nodes(camera.nodes, glide)
+
+    def frame_nodes(self, nodes, seconds: float = 0.0) -> None:
+        """Frame these nodes (None or empty: the whole diagram) in the free area, at once or gliding."""
+        self.frame(self.pathway.nodes_rect(nodes) if nodes else self.pathway.content_rect(), seconds)
+
+    def frame_stage(self) -> None:
+        """Cut to what the stage's camera asks for now (after a resize, or for a new view)."""
+        self.frame_nodes(self.stage.camera.nodes)
 
     def _on_values(self, *args) -> None:
         # the clock and the status line change with every frame; repaint just the foreground strip

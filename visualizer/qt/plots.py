@@ -94,7 +94,10 @@ class PlotPanel(QTabWidget):
         self.dose_curves: list = []
         dose_layout.addWidget(self.dose_plot, 1)
         self.addTab(self.dose_tab, "Dose-response")
-        self.currentChanged.connect(lambda _: self._redraw_dose())
+        self.currentChanged.connect(self._on_tab)
+        for plot in (self.time_plot, self.bar_plot, self.dose_plot):
+            for name in ("left", "bottom"):  # activities run 0-1: no "×1e-3"-style prefix on the axis
+                plot.getAxis(name).enableAutoSIPrefix(False)
 
         session.trajectory_changed.connect(self._redraw_curves)
         session.playhead.position_changed.connect(self._on_position)
@@ -134,9 +137,8 @@ class PlotPanel(QTabWidget):
         self.setTabEnabled(self.indexOf(self.dose_tab), bool(self.session.model.interventions))
         timeline = self.session.timeline
         self.time_plot.getAxis("bottom").setTicks([timeline.ticks()])
-        ids = self.session.model.node_ids
-        default = [n for n in ("irs1", "akt", "glut4_translocation", "glucose_uptake") if n in ids] or ids[-3:]
-        self.set_selection(default)
+        model = self.session.model
+        self.set_selection(list(model.plotted) or model.node_ids[-3:])
 
     # -- selection ------------------------------------------------------------------
     def toggle_node(self, node_id: str) -> None:
@@ -231,12 +233,18 @@ class PlotPanel(QTabWidget):
         series.append(("Now", session.values[idx], "#0072B2"))
         width = 0.8 / len(series)
         for k, (name, values, color) in enumerate(series):
-            bar = pg.BarGraphItem(x=x - 0.4 + width * (k + 0.5), height=values, width=width, brush=color, name=name)
+            bar = pg.BarGraphItem(x=x - 0.4 + width * (k + 0.5), height=values, width=width, brush=color)
             plot.addItem(bar)
             self.bars.append(bar)
-            if legend is not None:
+            if legend is not None:  # (a named item would be listed by the plot as well: every entry twice)
                 legend.addItem(bar, name)
         plot.getAxis("bottom").setTicks([[(float(i), session.model.node(n).label) for i, n in enumerate(self.selected)]])
+
+    def _on_tab(self, index: int) -> None:
+        """A tab that was hidden catches up with the playhead and the condition."""
+        if self.currentWidget() is self.bar_plot:
+            self._update_bars()
+        self._redraw_dose()
 
     def _on_position(self, p: float) -> None:
         if abs(self.cursor.value() - p) > 1e-9:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 
-__all__ = ["activity_color", "text_color_on", "BADGES", "Theme", "THEMES"]
+__all__ = ["activity_color", "text_color_on", "BADGES", "Theme", "THEMES", "apply_palette"]
 
 # viridis at 9 evenly spaced stops (matplotlib's published values)
 _VIRIDIS = np.array(
@@ -138,3 +138,46 @@ THEMES = {
         "#000000",
     ),
 }
+
+
+def apply_palette(app, theme: Theme) -> None:
+    """Give every widget of the app the theme's colours (panels, toolbar, menus, dialogs), not only the diagram.
+
+    The light theme is the style's own palette; dark and high contrast are built from the theme.
+    """
+    if app is None:
+        return
+    if app.style().name().lower() != "fusion":  # Fusion honours a palette everywhere; native styles may not
+        app.setStyle("Fusion")
+    if theme.name == "light":
+        app.setPalette(app.style().standardPalette())
+        return
+    background, panel, text = QColor(theme.background), QColor(theme.panel), QColor(theme.text)
+    muted = QColor(theme.muted_text)
+    base = QColor(panel).lighter(115) if theme.name == "dark" else QColor("#000000")
+    highlight = QColor(theme.activation)
+    palette = QPalette()
+    roles = {
+        QPalette.ColorRole.Window: panel,
+        QPalette.ColorRole.WindowText: text,
+        QPalette.ColorRole.Base: base,
+        QPalette.ColorRole.AlternateBase: background,
+        QPalette.ColorRole.Text: text,
+        QPalette.ColorRole.Button: panel,
+        QPalette.ColorRole.ButtonText: text,
+        QPalette.ColorRole.ToolTipBase: base,
+        QPalette.ColorRole.ToolTipText: text,
+        QPalette.ColorRole.PlaceholderText: muted,
+        QPalette.ColorRole.Highlight: highlight,
+        QPalette.ColorRole.HighlightedText: QColor(text_color_on(highlight)),
+        QPalette.ColorRole.Link: highlight.lighter(130),
+        QPalette.ColorRole.BrightText: QColor("#FFFFFF"),
+        QPalette.ColorRole.Mid: QColor(theme.region_outline),
+        QPalette.ColorRole.Dark: background,
+        QPalette.ColorRole.Light: QColor(theme.region_outline).lighter(130),
+    }
+    for role, color in roles.items():
+        palette.setColor(role, color)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, muted)
+    app.setPalette(palette)

@@ -1,0 +1,246 @@
+"""Storyboard files: an ordered list of lecture steps, read from YAML and checked against their model.
+
+How a step is played (its condition, where it starts, its caption) is decided by
+:mod:`visualizer.lecture`; this module only reads and checks the file.
+
+A storyboard file looks like this (every key but ``title`` and ``steps`` is optional)::
+
+    format: 1
+    title: Reversing insulin resistance
+    model: insulin_signaling.yaml      # beside the storyboard, or a built-in model's file name
+    description: One paragraph for the presenter.
+    groups:                            # named sets of nodes, usable wherever node ids are
+      cascade: [insulin, insulin_receptor, irs1, pi3k, akt]
+    steps:
+      - title: The healthy cascade
+        caption: A few lines shown large on screen (cite papers as "(Petersen & Shulman 2018)").
+        notes: Speaker notes, shown only in the presenter view.
+        scenario: healthy
+        interventions: {aerobic_exercise: 1.0}
+        knockouts: [insulin_receptor]
+        visible: [cascade, glucose_uptake]   # nodes shown (edges need both ends shown); default: all
+        highlight: [irs1, akt]               # nodes drawn emphasised
+        camera: [cascade]                    # nodes to frame; default: the visible nodes
+        animate: {start: 0, end: 60, speed: 1, loop: false}   # simulated time, in the model's unit;
+                                                              # end: 0 holds the picture still
+        question: Predict which nodes recover when we add exercise.
+        answer: IRS-1 and Akt, as DAG falls...     # revealed on the next click
+        references: [petersen2018]
+
+A step without ``scenario`` keeps the one of the step before it; without
+``interventions`` or ``knockouts`` it has none.
+
+Validation reports every problem at once with file, line and step, and names
+unknown node, group, scenario, intervention and reference ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from visualizer.formats.yaml_source import Checker, LineDict, read_yaml
+from visualizer.model import Model
+
+__all__ = ["Animation", "Step", "Storyboard", "load_storyboard", "builtin_storyboard_path"]
+
+_TOP = ("format", "title", "model", "description", "groups", "steps")
+_STEP = (
+    "title",
+    "caption",
+    "notes",
+    "scenario",
+    "interventions",
+    "knockouts",
+    "visible",
+    "highlight",
+    "camera",
+    "animate",
+    "question",
+    "answer",
+    "references",
+)
+_ANIMATE = ("start", "end", "speed", "loop")
+
+
+@dataclass(frozen=True)
+class Animation:
+    start: float = 0.0
+    end: float | None = None
+    """Simulated time at which the step's animation stops (None: the end of the timeline)."""
+    speed: float = 1.0
+    loop: bool = False
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    caption: str = ""
+    notes: str = ""
+    scenario: str | None = None
+    interventions: dict[str, float] = field(default_factory=dict)
+    knockouts: tuple[str, ...] = ()
+    visible: tuple[str, ...] | None = None
+    """Node ids shown in this step (groups already expanded); None shows everything."""
+    highlight: tuple[str, ...] = ()
+    camera: tuple[str, ...] | None = None
+    animate: Animation = field(default_factory=Animation)
+    question: str = ""
+    answer: str = ""
+    references: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Storyboard:
+    title: str
+    steps: tuple[Step, ...]
+    model_path: Path | None = None
+    description: str = ""
+    source: str = ""
+
+
+def builtin_storyboard_path() -> Path:
+    from visualizer.resources import resource_path
+
+    return resource_path("storyboards", "reversing_insulin_resistance.yaml")
+
+
+def _model_path(ref: str, storyboard_file: Path) -> Path:
+    beside = (storyboard_file.parent / ref).resolve()
+    if beside.exists():
+        return beside
+    from visualizer.resources import resource_path
+
+    return resource_path("models", ref)
+
+
+def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Storyboard, Model]:
+    """Read and check a storyboard against its model (the one it names, else ``model``, else the built-in one)."""
+    from visualizer.formats import load_builtin_model, load_model
+
+    path = Path(path)
+    data = read_yaml(path, "storyboard")
+    chk = Checker(str(path))
+    top = chk.mapping(data, 1, "storyboard")
+    chk.raise_if_any()
+    assert top is not None
+    chk.known_keys(top, "storyboard", _TOP, required=("title", "steps"))
+    model_path = None
+    ref = chk.text(top, "model", "storyboard", None)
+    if ref:
+        try:
+            model_path = _model_path(ref, path)
+            found = model_path.exists()
+        except (OSError, ValueError):  # a name too long, or holding a NUL character
+            model_path, found = None, False
+        if not found:
+            chk.add(
+                top.line_of("model"),
+                "storyboard",
+                f"model file '{ref}' not found beside the storyboard or among the built-in models",
+            )
+            chk.raise_if_any()
+        assert model_path is not None
+        model = load_model(model_path)
+    elif model is None:
+        model = load_builtin_model()
+    node_ids = set(model.node_ids)
+    groups: dict[str, tuple[str, ...]] = {}
+    if "groups" in top:
+        gmap = chk.mapping(top["groups"], top.line_of("groups"), "groups")
+        if gmap is not None:
+            for name in gmap:
+                items = chk.text_list(gmap, name, f"group {name}")
+                chk.check_ids(items, node_ids, gmap.line_of(name), f"group {name}", "node")
+                groups[str(name)] = tuple(i for i in items if i in node_ids)
+
+    def nodes(entry: LineDict, key: str, label: str) -> tuple[str, ...] | None:
+        if key not in entry:
+            return None
+        out: list[str] = []
+        for item in chk.text_list(entry, key, label):
+            if item in groups:
+                out.extend(groups[item])
+            elif item in node_ids:
+                out.append(item)
+            else:
+                chk.add(entry.line_of(key), label, f"unknown node or group '{item}' in '{key}'")
+        return tuple(dict.fromkeys(out))
+
+    scenario_ids = {s.id for s in model.scenarios}
+    intervention_ids = {i.id for i in model.interventions}
+    ref_keys = {r.key for r in model.references}
+    steps: list[Step] = []
+    for number, item in enumerate(chk.sequence(top.get("steps"), top.line_of("steps"), "steps"), start=1):
+        entry = chk.mapping(item, top.line_of("steps"), f"step {number}")
+        if entry is None:
+            continue
+        label = f"step {number}"
+        chk.known_keys(entry, label, _STEP, required=("title",))
+        scenario = chk.text(entry, "scenario", label, None)
+        if scenario is not None and scenario not in scenario_ids:
+            chk.add(
+                entry.line_of("scenario"),
+                label,
+                f"unknown scenario '{scenario}'; choose one of: {', '.join(sorted(scenario_ids))}",
+            )
+            scenario = None
+        interventions: dict[str, float] = {}
+        if "interventions" in entry:
+            ivs = chk.mapping(entry["interventions"], entry.line_of("interventions"), label)
+            if ivs is not None:
+                for name, value in ivs.items():
+                    if name not in intervention_ids:
+                        known = ", ".join(sorted(intervention_ids))
+                        chk.add(ivs.line_of(name), label, f"unknown intervention '{name}'; choose one of: {known}")
+                        continue
+                    number_value = chk.number_value(value, ivs.line_of(name), label, f"interventions.{name}", None, 0.0, 1.0)
+                    if number_value is not None:
+                        interventions[str(name)] = number_value
+        knockouts = nodes(entry, "knockouts", label) or ()
+        refs = chk.text_list(entry, "references", label)
+        chk.check_ids(refs, ref_keys, entry.line_of("references"), label, "reference")
+        animate = Animation()
+        if "animate" in entry:
+            amap = chk.mapping(entry["animate"], entry.line_of("animate"), label)
+            if amap is not None:
+                chk.known_keys(amap, f"{label} animate", _ANIMATE)
+                start = chk.number(amap, "start", label, 0.0, 0.0) or 0.0
+                end = chk.number(amap, "end", label, None, 0.0)
+                if end is not None and end < start:
+                    chk.add(amap.line_of("end"), label, f"animate.end ({end:g}) is before animate.start ({start:g})")
+                loop = amap.get("loop", False)
+                if not isinstance(loop, bool):
+                    chk.add(amap.line_of("loop"), label, "animate.loop must be true or false")
+                    loop = False
+                animate = Animation(start, end, chk.number(amap, "speed", label, 1.0, 0.25, 8.0) or 1.0, loop)
+        steps.append(
+            Step(
+                title=chk.text(entry, "title", label) or f"Step {number}",
+                caption=chk.text(entry, "caption", label) or "",
+                notes=chk.text(entry, "notes", label) or "",
+                scenario=scenario,
+                interventions=interventions,
+                knockouts=knockouts,
+                visible=nodes(entry, "visible", label),
+                highlight=nodes(entry, "highlight", label) or (),
+                camera=nodes(entry, "camera", label),
+                animate=animate,
+                question=chk.text(entry, "question", label) or "",
+                answer=chk.text(entry, "answer", label) or "",
+                references=refs,
+                line=entry.line,
+            )
+        )
+    if not steps and "steps" in top:
+        chk.add(top.line_of("steps"), "steps", "the storyboard has no steps")
+    chk.raise_if_any()
+    board = Storyboard(
+        chk.text(top, "title", "storyboard") or path.stem,
+        tuple(steps),
+        model_path,
+        chk.text(top, "description", "storyboard") or "",
+        str(path),
+    )
+    return board, model

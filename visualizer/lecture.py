@@ -1,0 +1,203 @@
+"""The rules of a lecture: which step is showing, what condition it puts in force, where it starts.
+
+A storyboard (:mod:`visualizer.formats.storyboard`) lists steps; a :class:`Lecture`
+turns a step into what the screens show. The rule that matters most: **a step's
+picture is a function of the step**, not of the route taken to it. Jumping to step 7
+(a number and Enter, ``--step 7``, Home/End) starts from exactly the state that
+stepping through 1-6 reaches, because both compute it the same way:
+
+* a step that only adds to the previous one (same scenario, every intervention of the
+  previous step kept at its intensity; knockouts may change) grows out of the previous
+  step's picture *as it stands at the end of that step's animation*;
+* any other step starts from the steady state of its scenario with only what the two
+  steps share ("weight loss alone" after "caloric restriction alone" means alone), and
+  the first step from its scenario's steady state with its knockouts;
+* a step without a scenario keeps the scenario of the step before it.
+
+Every step's time course is computed by :func:`visualizer.session.simulate_in_slices`,
+the routine the session uses, so the numbers agree to the last bit on every route.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from visualizer.engine import Condition, Network, Trajectory
+from visualizer.events import Signal
+from visualizer.formats.storyboard import Step, Storyboard
+from visualizer.session import Timeline, simulate_in_slices
+
+__all__ = ["StoryboardPlayer", "Lecture", "caption_text"]
+
+
+class StoryboardPlayer:
+    """Which step is showing, and whether its question's answer is revealed.
+
+    ``next()`` first reveals a pending answer, then moves on, as a clicker
+    would. Signals: ``step_changed(index)``, ``answer_revealed(index)``.
+    """
+
+    def __init__(self, storyboard: Storyboard):
+        self.storyboard = storyboard
+        self.index = 0
+        self.answer_shown = False
+        self.step_changed = Signal()
+        self.answer_revealed = Signal()
+
+    @property
+    def step(self) -> Step:
+        return self.storyboard.steps[self.index]
+
+    @property
+    def count(self) -> int:
+        return len(self.storyboard.steps)
+
+    def go(self, index: int) -> None:
+        """Show step ``index`` (clamped to the storyboard), its answer hidden."""
+        index = min(max(int(index), 0), self.count - 1)
+        if index != self.index or self.answer_shown:
+            self.index = index
+            self.answer_shown = False
+            self.step_changed.emit(index)
+
+    def next(self) -> None:
+        """Reveal the step's answer if it has one still hidden, else move to the next step."""
+        if self.step.question and self.step.answer and not self.answer_shown:
+            self.answer_shown = True
+            self.answer_revealed.emit(self.index)
+        elif self.index < self.count - 1:
+            self.go(self.index + 1)
+
+    def previous(self) -> None:
+        """Hide a revealed answer, else move to the step before."""
+        if self.answer_shown:
+            self.answer_shown = False
+            self.step_changed.emit(self.index)
+        elif self.index > 0:
+            self.go(self.index - 1)
+
+    def first(self) -> None:
+        self.go(0)
+
+    def last(self) -> None:
+        self.go(self.count - 1)
+
+    def replace(self, storyboard: Storyboard) -> None:
+        """A reloaded storyboard: keep the current step where it still exists."""
+        self.storyboard = storyboard
+        self.index = min(self.index, self.count - 1)
+        self.answer_shown = False
+        self.step_changed.emit(self.index)
+
+
+def caption_text(step: Step, answer: bool = False) -> str:
+    """The caption shown for a step: its text, then its question, then (once revealed) the answer."""
+    text = step.caption
+    if step.question:
+        text += f"\n\nQuestion: {step.question}"
+        if answer and step.answer:
+            text += f"\nAnswer: {step.answer}"
+    return text
+
+
+class Lecture:
+    """A storyboard on a network and timeline: each step's condition, start state and time span.
+
+    End states are remembered once computed (stepping forward records them from the
+    session's finished trajectory; a jump computes the chain of steps it needs once).
+    """
+
+    def __init__(self, storyboard: Storyboard, network: Network, timeline: Timeline):
+        self.network = network
+        self.timeline = timeline
+        self.player = StoryboardPlayer(storyboard)
+        self._ends: dict[int, np.ndarray] = {}
+
+    @property
+    def storyboard(self) -> Storyboard:
+        return self.player.storyboard
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.storyboard.steps
+
+    def replace(self, storyboard: Storyboard) -> None:
+        """A reloaded storyboard (same model): forget every remembered state, keep the step."""
+        self._ends.clear()
+        self.player.replace(storyboard)
+
+    # -- what a step puts in force ---------------------------------------------------------------
+    def scenario(self, index: int) -> str | None:
+        """The step's scenario, else the nearest earlier step's, else the model's default."""
+        for step in reversed(self.steps[: index + 1]):
+            if step.scenario:
+                return step.scenario
+        model = self.network.model
+        return model.default_scenario or (model.scenarios[0].id if model.scenarios else None)
+
+    def condition(self, index: int) -> Condition:
+        step = self.steps[index]
+        return Condition(self.scenario(index), dict(step.interventions), {}, frozenset(step.knockouts))
+
+    def settle(self, index: int) -> Condition | None:
+        """The condition whose steady state the step starts from, or None when it grows out of the step before."""
+        cond = self.condition(index)
+        if index == 0:
+            return Condition(cond.scenario, {}, {}, cond.knockouts)
+        previous = self.condition(index - 1)
+        shared = {k: v for k, v in previous.interventions.items() if cond.interventions.get(k) == v}
+        if cond.scenario == previous.scenario and len(shared) == len(previous.interventions):
+            return None
+        return Condition(cond.scenario, shared if cond.scenario == previous.scenario else {}, {}, cond.knockouts)
+
+    def builds_on_previous(self, index: int) -> bool:
+        return index > 0 and self.settle(index) is None
+
+    def entry(self, index: int) -> tuple[np.ndarray | None, Condition | None]:
+        """Where step ``index`` starts: (state, None) to grow out of the step before, or (None, settle)."""
+        settle = self.settle(index)
+        if settle is not None:
+            return None, settle
+        return self.end_state(index - 1), None
+
+    # -- time -----------------------------------------------------------------------------------------
+    def end_time(self, index: int) -> float:
+        """Simulated time at which the step's animation stops (the timeline's end by default)."""
+        end = self.steps[index].animate.end
+        return self.timeline.end if end is None else min(float(end), self.timeline.end)
+
+    def span(self, index: int) -> tuple[float, float]:
+        """Playhead positions (0..1) where the step's animation starts and stops."""
+        animate = self.steps[index].animate
+        start = float(self.timeline.position(min(animate.start, self.timeline.end)))
+        return start, float(self.timeline.position(self.end_time(index)))
+
+    # -- states -----------------------------------------------------------------------------------------
+    def trajectory(self, index: int) -> Trajectory:
+        """The step's whole time course from its entry state, computed here (a jump needs it)."""
+        start, settle = self.entry(index)
+        times = self.timeline.times
+        first = start if start is not None else np.zeros(self.network.size)
+        traj = Trajectory(times, np.repeat(np.asarray(first, float)[None, :], len(times), axis=0), list(self.network.node_ids))
+        for _ in simulate_in_slices(self.network, self.condition(index), traj, [1], settle):
+            pass
+        return traj
+
+    def end_state(self, index: int) -> np.ndarray:
+        """The state at the end of step ``index``'s animation, computed once."""
+        if index not in self._ends:
+            self._ends[index] = self.trajectory(index).at(self.end_time(index))
+        return self._ends[index]
+
+    def remember(self, index: int, trajectory: Trajectory) -> None:
+        """Keep the end state of a finished trajectory of step ``index`` (the session computed it the same way)."""
+        self._ends.setdefault(index, trajectory.at(self.end_time(index)))
+
+    # -- what the screens show -------------------------------------------------------------------------
+    def caption(self, index: int, answer: bool = False) -> str:
+        return caption_text(self.steps[index], answer)
+
+    def camera(self, index: int) -> tuple[str, ...] | None:
+        """The nodes to frame: the step's camera, else its visible nodes, else None (the whole diagram)."""
+        step = self.steps[index]
+        return step.camera or step.visible or None

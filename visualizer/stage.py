@@ -1,0 +1,342 @@
+"""The stage: everything a screen shows, in one evented object that every screen draws from.
+
+The main window, the hall's full-screen view, the presenter view, the comparison
+window, headless renders, screenshots and movies are all built from a :class:`Stage`.
+It holds the session (model, condition, trajectory, playhead), the lecture if one is
+open (storyboard position and its rules), and the display state: caption, heading,
+progress, the nodes shown, highlight layers, the signal walk, the camera target,
+blanking, the theme and the healthy-level marks. Each field emits one event when it
+changes; views only listen, so no screen can show a state another does not.
+
+Highlights come in separate layers (``story`` for the lecture step, ``why`` for the
+inspector's explanation; the signal walk lights its own edges), so ending signal stepping
+or asking "why?" never wipes what a step highlighted.
+
+Exports work on :meth:`Stage.copy`: the live window keeps its step, interventions and
+time whatever the export does.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from visualizer.engine import Condition
+from visualizer.events import Evented, Field
+from visualizer.formats.storyboard import Storyboard
+from visualizer.lecture import Lecture
+from visualizer.model import Model
+from visualizer.session import Session
+from visualizer.signal_step import SignalWalk
+
+__all__ = ["Camera", "Stage", "HIGHLIGHT_LAYERS", "THEME_NAMES"]
+
+HIGHLIGHT_LAYERS = ("story", "why")
+THEME_NAMES = ("light", "dark", "high_contrast")
+
+
+@dataclass(frozen=True)
+class Camera:
+    """What the views should frame: these nodes (None: the whole diagram), gliding there or cutting.
+
+    ``serial`` makes every request a change, so asking for the same nodes again (after a
+    resize, or "fit") still moves a camera the user has panned away.
+    """
+
+    nodes: tuple[str, ...] | None = None
+    glide: bool = False
+    serial: int = 0
+
+
+class Stage(Evented):
+    """One state for every screen. Events (``stage.events.<name>``): one per field below, plus
+    ``highlight(layer)``, ``signal()``, ``lecture()`` (opened, closed or reloaded), ``step(index)``
+    and ``answer(index)``."""
+
+    caption = Field("")
+    heading = Field(None)
+    """Replaces the model title in the title band (a lecture step's title)."""
+    progress = Field(None)
+    """(step, steps) of a lecture, 1-based, shown as a bar along the top."""
+    visible = Field(None)
+    """The nodes shown (a frozenset), or None for all of them."""
+    camera = Field(Camera())
+    blank = Field(None)
+    """None, "black" or "white": the hall covers the screen (B, W)."""
+    theme = Field("light")
+    show_healthy = Field(False)
+    """Mark the healthy reference level on every node's bar."""
+    EXTRA_EVENTS = ("highlight", "signal", "lecture", "step", "answer")
+
+    def __init__(self, session: Session, theme: str = "light"):
+        super().__init__()
+        self.session = session
+        self.theme = theme if theme in THEME_NAMES else "light"
+        self.highlights: dict[str, frozenset[str]] = {layer: frozenset() for layer in HIGHLIGHT_LAYERS}
+        self.signal = SignalWalk()
+        self.lecture: Lecture | None = None
+        self.transition = False
+        """True while the fields of a lecture step played forward are being set (views glide and fade)."""
+        self.spread = True
+        """Simulate a lecture step's change a slice per frame (screens); False finishes it at once (movies)."""
+        self._showing: int | None = None
+        """The lecture step whose canonical time course the session is computing or showing."""
+        session.condition_changed.connect(self._on_condition_changed)
+        session.model_changed.connect(self._on_model_changed)
+        session.trajectory_changed.connect(self._on_trajectory_changed)
+
+    @property
+    def model(self) -> Model:
+        return self.session.model
+
+    # -- highlights and the signal walk -------------------------------------------------------------
+    def set_highlight(self, layer: str, nodes) -> None:
+        """Outline ``nodes`` in ``layer`` ("story" or "why"); the other layer is left as it is."""
+        if layer not in self.highlights:
+            raise KeyError(f"unknown highlight layer '{layer}'; layers are: {', '.join(HIGHLIGHT_LAYERS)}")
+        chosen = frozenset(n for n in (nodes or ()) if n in self.session.network.index)
+        if chosen != self.highlights[layer]:
+            self.highlights[layer] = chosen
+            self.events.highlight.emit(layer)
+
+    @property
+    def highlighted(self) -> frozenset[str]:
+        """Every highlighted node, whatever its layer."""
+        return frozenset().union(*self.highlights.values())
+
+    def start_signal(self, source: str | None = None) -> bool:
+        """Light the signal at ``source`` (the model's signal start by default); False if there is no such node."""
+        source = source or self.model.role("signal_start")
+        if source is None or source not in self.session.network.index:
+            return False
+        self.session.playhead.set_playing(False)
+        session = self.session
+        self.signal.start(session.network, session.values, source, knockouts=session.condition.knockouts)
+        self.events.signal.emit()
+        return True
+
+    def advance_signal(self) -> bool:
+        """One hop further (starting at the signal start if no walk is under way); False at the end."""
+        if not self.signal.active:
+            return self.start_signal()
+        moved = self.signal.advance()
+        if moved:
+            self.events.signal.emit()
+        return moved
+
+    def stop_signal(self) -> None:
+        if self.signal.active:
+            self.signal.stop()
+            self.events.signal.emit()
+
+    # -- the camera ----------------------------------------------------------------------------------------
+    def frame(self, nodes=None, glide: bool = False) -> None:
+        """Ask every view to frame ``nodes`` (None: the whole diagram)."""
+        chosen = tuple(nodes) if nodes else None
+        self.camera = Camera(chosen, glide, self.camera.serial + 1)
+
+    # -- the lecture -------------------------------------------------------------------------------------------
+    def open_lecture(self, storyboard: Storyboard, index: int = 0) -> Lecture:
+        """Play ``storyboard`` on this stage (its model must be the one on show), starting at step ``index``."""
+        self.close_lecture(reframe=False)
+        lecture = Lecture(storyboard, self.session.network, self.session.timeline)
+        self.lecture = lecture
+        lecture.player.step_changed.connect(self._on_step)
+        lecture.player.answer_revealed.connect(self._on_answer)
+        lecture.player.index = min(max(int(index), 0), lecture.player.count - 1)
+        self._previous = -1
+        self.events.lecture.emit()
+        self._show_step(lecture.player.index, transition=False)
+        return lecture
+
+    def close_lecture(self, reframe: bool = True) -> None:
+        """Leave the lecture: the whole diagram again, no caption, heading or step highlights."""
+        lecture = self.lecture
+        if lecture is None:
+            return
+        lecture.player.step_changed.disconnect(self._on_step)
+        lecture.player.answer_revealed.disconnect(self._on_answer)
+        self.lecture = None
+        self._showing = None
+        self.caption = ""
+        self.heading = None
+        self.progress = None
+        self.visible = None
+        self.set_highlight("story", ())
+        self.session.playhead.set_range(0.0, 1.0)
+        self.session.playhead.loop = False
+        if reframe:
+            self.frame(None)
+        self.events.lecture.emit()
+
+    def reload_lecture(self, storyboard: Storyboard) -> None:
+        """The storyboard file changed (same model): keep the step on screen, show its new version."""
+        if self.lecture is None:
+            self.open_lecture(storyboard)
+            return
+        self._previous = -1
+        self.lecture.replace(storyboard)  # emits step_changed: the step is shown again
+        self.events.lecture.emit()
+
+    def go(self, index: int) -> None:
+        """Jump to lecture step ``index`` (0-based); a cut, with the same picture as stepping there."""
+        if self.lecture is not None:
+            self.lecture.player.go(index)
+
+    def _on_step(self, index: int) -> None:
+        # one step forward glides and fades; jumps and steps back cut (the picture is the same)
+        self._show_step(index, transition=index == self._previous + 1)
+
+    def _show_step(self, index: int, transition: bool) -> None:
+        lecture = self.lecture
+        assert lecture is not None
+        step = lecture.steps[index]
+        session = self.session
+        self.stop_signal()
+        self.set_highlight("why", ())
+        start, settle = lecture.entry(index)
+        self._showing = None  # (condition_changed, below, must not count as a user's change)
+        session.begin(lecture.condition(index), start, settle, spread=True)
+        self._showing = index
+        if not self.spread:
+            session.compute(math.inf)
+        begin, stop = lecture.span(index)
+        playhead = session.playhead
+        playhead.set_range(begin, stop)
+        playhead.loop = step.animate.loop
+        playhead.set_speed(step.animate.speed)
+        playhead.seek(begin)
+        # a question holds the picture until its answer is revealed, which plays it
+        playhead.set_playing(not (step.question and step.answer))
+        self.transition = transition
+        try:
+            self.visible = None if step.visible is None else frozenset(step.visible)
+            self.set_highlight("story", step.highlight)
+            self.heading = step.title
+            self.caption = lecture.caption(index, answer=lecture.player.answer_shown)
+            self.progress = (index + 1, lecture.player.count)
+            self.frame(lecture.camera(index), glide=transition)
+        finally:
+            self.transition = False
+        self._previous = index
+        self.events.step.emit(index)
+
+    def _on_answer(self, index: int) -> None:
+        assert self.lecture is not None
+        self.caption = self.lecture.caption(index, answer=True)
+        self.session.playhead.set_playing(True)
+        self.events.answer.emit(index)
+
+    # -- the session's changes ----------------------------------------------------------------------------
+    def _on_condition_changed(self) -> None:
+        self._showing = None  # (set again by _show_step when it is the lecture's own change)
+        self.stop_signal()
+        self.set_highlight("why", ())
+
+    def _on_trajectory_changed(self) -> None:
+        if self.lecture is not None and self._showing is not None:
+            self.lecture.remember(self._showing, self.session.trajectory)
+
+    def _on_model_changed(self) -> None:
+        self.close_lecture()
+        self.signal.stop()
+        self.highlights = {layer: frozenset() for layer in HIGHLIGHT_LAYERS}
+        for layer in HIGHLIGHT_LAYERS:
+            self.events.highlight.emit(layer)
+        self.events.signal.emit()
+
+    # -- whole-stage changes --------------------------------------------------------------------------------
+    def set_model(self, model: Model, scenario: str | None = None) -> None:
+        """Show another model: any lecture ends (its steps belong to the old model)."""
+        self.close_lecture()
+        self.session.set_model(model, scenario)
+        self.frame(None)
+
+    def reset(self) -> None:
+        """Back to the default scenario with nothing switched on; any lecture ends."""
+        self.close_lecture()
+        self.session.reset()
+        self.frame(None)
+
+    def copy(self, spread: bool | None = None) -> "Stage":
+        """An independent stage showing the same thing (for exports): its own session and lecture.
+
+        ``spread`` sets the copy's :attr:`spread` (default: this stage's); a movie wants False.
+        """
+        session = self.session
+        twin_session = Session(session.model, session.condition.scenario)
+        twin = Stage(twin_session, self.theme)
+        twin.spread = self.spread if spread is None else spread
+        twin.show_healthy = self.show_healthy
+        if self.lecture is not None:
+            twin.open_lecture(self.lecture.storyboard, self.lecture.player.index)
+            if self.lecture.player.answer_shown:
+                twin.lecture.player.next()  # type: ignore[union-attr]
+        else:
+            cond = session.condition
+            if cond != twin_session.condition:
+                twin_session.begin(Condition(cond.scenario, dict(cond.interventions), dict(cond.inputs), cond.knockouts), session.trajectory.values[0])
+        twin_session.playhead.set_range(session.playhead.start_at, session.playhead.stop_at)
+        twin_session.playhead.loop = session.playhead.loop
+        twin_session.playhead.set_speed(session.playhead.speed)
+        twin_session.playhead.seek(session.playhead.position)
+        twin_session.playhead.set_playing(False)
+        for layer, nodes in self.highlights.items():
+            twin.set_highlight(layer, nodes)
+        twin.caption, twin.heading, twin.progress, twin.visible = self.caption, self.heading, self.progress, self.visible
+        twin.camera = self.camera
+        return twin
+
+
+def build_stage(
+    model_path=None,
+    scenario: str | None = None,
+    interventions: dict[str, float] | None = None,
+    time: float | None = None,
+    storyboard=None,
+    step: int = 1,
+    show_end: bool = True,
+) -> Stage:
+    """A stage prepared from command-line choices: a model (or a storyboard's), a condition, a moment, a step.
+
+    Interventions start from the scenario's steady state. ``time`` (in the model's unit) picks
+    the moment shown; by default it is the end of the timeline when interventions are on and
+    ``show_end`` is set, else the start. A storyboard ``step`` (1-based) is shown as the hall shows
+    it once it has played: its answer revealed and the playhead at the end of its animation
+    (``time`` then counts from the step's start).
+    """
+    from pathlib import Path
+
+    from visualizer.formats import load_builtin_model, load_model
+    from visualizer.formats.storyboard import load_storyboard
+    from visualizer.problems import UserError
+
+    board = None
+    if storyboard is not None:
+        board, model = load_storyboard(Path(storyboard), load_model(model_path) if model_path else None)
+        if not 1 <= step <= len(board.steps):
+            raise UserError(f"--step {step} is outside 1..{len(board.steps)} ({len(board.steps)} steps in {Path(storyboard).name})")
+    else:
+        model = load_model(model_path) if model_path else load_builtin_model()
+    session = Session(model, scenario)
+    stage = Stage(session)
+    stage.spread = False
+    playhead = session.playhead
+    if board is not None:
+        lecture = stage.open_lecture(board, step - 1)
+        if lecture.steps[step - 1].question and lecture.steps[step - 1].answer:
+            lecture.player.next()  # the answer
+        playhead.seek(playhead.stop_at)
+    interventions = interventions or {}
+    for name, intensity in interventions.items():
+        session.network.condition(interventions={name: intensity})  # checks the name first
+    if interventions:
+        session.apply(session.condition.with_interventions(interventions))
+    if time is not None:
+        if time < 0:
+            raise UserError("--time must be ≥ 0")
+        session.playhead.seek(float(session.timeline.position(time)))
+    elif interventions and show_end:
+        playhead.seek(1.0)
+    playhead.set_playing(False)
+    return stage
