@@ -15,7 +15,30 @@ from typing import Any, Callable
 
 from visualizer.problems import UserError
 
-__all__ = ["write_atomically", "write_text_atomically"]
+__all__ = ["write_atomically", "write_text_atomically", "request_stop", "stop_requested", "stop_point"]
+
+_stop_status: int | None = None
+
+
+def request_stop(status: int) -> None:
+    """Ask a long write to stop at its next :func:`stop_point` and the process to exit with ``status``.
+
+    A signal handler calls this instead of raising: an exception raised while Qt is drawing
+    leaves the process without running the clean-up below.
+    """
+    global _stop_status
+    _stop_status = status
+
+
+def stop_requested() -> int | None:
+    """The exit status asked for by :func:`request_stop`, if any (the app's event loop polls it)."""
+    return _stop_status
+
+
+def stop_point() -> None:
+    """Exit (cleanly, removing the temporary file) if a stop was requested; called between frames."""
+    if _stop_status is not None:
+        raise SystemExit(_stop_status)
 
 
 def write_atomically(path: str | Path, write: Callable[[Path], Any]) -> Path:

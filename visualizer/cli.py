@@ -192,11 +192,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _stop_on_terminate() -> None:
-    """Turn SIGTERM into a normal exit, so half-written files are removed on the way out."""
+    """Turn SIGTERM into a normal exit, so half-written files are removed on the way out.
+
+    While Qt is loaded the exit is only requested, and taken at the next frame of a long
+    export (see :func:`visualizer.atomic.stop_point`): an exception raised inside a Qt
+    call ends the process on the spot, skipping the clean-up that removes the temporary file.
+    """
     import signal
 
+    from visualizer.atomic import request_stop
+
     def stop(signum, frame):
-        raise SystemExit(128 + signum)
+        if "PySide6" in sys.modules:
+            request_stop(128 + signum)
+        else:
+            raise SystemExit(128 + signum)
 
     try:
         signal.signal(signal.SIGTERM, stop)
@@ -205,12 +215,16 @@ def _stop_on_terminate() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from visualizer.atomic import stop_point
+
     _stop_on_terminate()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         _top_level_model(args)
-        return COMMANDS.get(args.command, _gui)(args)
+        status = COMMANDS.get(args.command, _gui)(args)
+        stop_point()  # terminated while drawing: the file is complete, the exit status says what happened
+        return status
     except ModelError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)

@@ -136,6 +136,7 @@ def run_app(model_path: Path | None = None, storyboard: Path | None = None, step
     window = make_window(model_path)
     reporter = ErrorReporter(lambda: window)
     reporter.install()
+    _quit_when_asked(app, window)
     window.show()
     if storyboard is not None:
         window.open_storyboard(Path(storyboard), step - 1)
@@ -144,6 +145,24 @@ def run_app(model_path: Path | None = None, storyboard: Path | None = None, step
         return app.exec()
     finally:
         reporter.uninstall()
+
+
+def _quit_when_asked(app, window) -> None:
+    """SIGTERM (a logout, ``kill``) closes the window properly, settings saved, instead of being ignored."""
+    from PySide6.QtCore import QTimer
+
+    from visualizer.atomic import stop_requested
+
+    def check() -> None:
+        status = stop_requested()
+        if status is not None:
+            window.close()
+            app.exit(status)
+
+    timer = QTimer(window)
+    timer.setInterval(200)
+    timer.timeout.connect(check)
+    timer.start()
 
 
 def headless_view(stage, size: tuple[int, int]):

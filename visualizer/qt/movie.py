@@ -16,7 +16,7 @@ import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
-from visualizer.atomic import write_atomically
+from visualizer.atomic import stop_point, write_atomically
 from visualizer.problems import UserError
 from visualizer.stage import Stage
 from visualizer.qt.pathway_scene import PathwayScene
@@ -156,6 +156,7 @@ class MovieMaker:
 
     def _counted(self, frames, total: int):
         for done, frame in enumerate(frames, start=1):
+            stop_point()  # a terminated export ends here, in plain Python, and its temporary file is removed
             yield frame
             if not self.progress(done, total):
                 raise Cancelled()
