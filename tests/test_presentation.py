@@ -445,3 +445,50 @@ def test_a_revealed_line_fades_in_and_ends_as_a_cut_draws_it(window):
     for _ in range(3):
         scene.tick(FADE_SECONDS / 2)
     assert around_the_line() == cut
+
+
+@pytest.mark.parametrize("step", [2, 6, 11])
+def test_render_draws_exactly_the_frame_the_hall_shows_at_that_size(make_window, qtbot, tmp_path, step):
+    """``render --storyboard F --step N --size WxH`` and the hall at WxH: same overlay, text scale and camera."""
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    from visualizer.formats.storyboard import builtin_storyboard_path
+    from visualizer.qt.app import render
+    from visualizer.stage import build_stage
+
+    size = (1600, 1000)  # (the hall's overlay text is larger than at 1:1 here)
+    out = tmp_path / "step.png"
+    render(out, build_stage(storyboard=builtin_storyboard_path(), step=step), size)
+    window = make_window(size=(1000, 700))
+    window.animator.stop()
+    assert window.open_storyboard(builtin_storyboard_path(), step - 1)
+    hall = window.start_presentation(full_screen=False)
+    hall.resize(*size)
+    qtbot.waitExposed(hall)
+    stage = window.stage
+    if stage.lecture.player.step.question:
+        stage.lecture.player.next()  # the answer, as render shows it
+    stage.session.compute(float("inf"))
+    playhead = stage.session.playhead
+    playhead.seek(playhead.stop_at)
+    playhead.set_playing(False)
+    hall.view.frame_stage()
+    scene = window.scene
+    for edge in scene.edge_items:
+        edge.phase = 0.0
+    if scene.vesicles is not None:
+        scene.vesicles.phase = 0.0
+    scene.tick(0.4)  # dots where render puts them
+    hall.view.viewport().repaint()
+    shown = hall.view.viewport().grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    rendered = QImage(str(out)).convertToFormat(QImage.Format.Format_RGB32)
+    assert (shown.width(), shown.height()) == size == (rendered.width(), rendered.height())
+
+    def pixels(image):
+        return np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes()).reshape(size[1], size[0], 4)[..., :3].astype(int)
+
+    error = np.abs(pixels(shown) - pixels(rendered))
+    assert error.mean() < 1.5, error.mean()
+    assert (error.max(axis=2) > 40).mean() < 0.005, "only antialiasing may differ"
+    hall.close()

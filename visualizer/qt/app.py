@@ -208,14 +208,13 @@ def screenshot(out: Path, stage, size: tuple[int, int]) -> Path:
 
 def render(out: Path, stage, size: tuple[int, int], dpi: int = 96) -> Path:
     """The diagram alone, as the hall draws it at ``size`` (title, legend, time, a step's caption): PNG, SVG or PDF."""
-    from visualizer.qt.export import export_image
+    from visualizer.qt.export import write_view_image
 
     ensure_display(headless=True)
     application()
     scene, view = headless_view(stage, size)
     try:
-        camera = view.mapToScene(view.viewport().rect()).boundingRect()
-        return export_image(scene, out, size, dpi, camera=camera, text_scale=view.text_scale)
+        return write_view_image(view, out, dpi)
     finally:
         view.disconnect_session()
         scene.disconnect_session()

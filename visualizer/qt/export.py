@@ -18,7 +18,7 @@ from visualizer.atomic import write_atomically
 from visualizer.problems import UserError
 from visualizer.qt.pathway_view import PathwayView
 
-__all__ = ["IMAGE_FORMATS", "export_image"]
+__all__ = ["IMAGE_FORMATS", "export_image", "write_view_image"]
 
 IMAGE_FORMATS = {".png": "PNG image", ".svg": "SVG vector drawing", ".pdf": "PDF document"}
 
@@ -30,6 +30,17 @@ def _uncached(scene):
     for item in items:
         item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     return modes
+
+
+def _check(path: Path, width: int, height: int, dpi: int) -> str:
+    suffix = path.suffix.lower()
+    if suffix not in IMAGE_FORMATS:
+        raise UserError(f"{path}: cannot export '{suffix or '(no extension)'}'; choose one of: {', '.join(IMAGE_FORMATS)}")
+    if not (16 <= width <= 16384 and 16 <= height <= 16384):
+        raise UserError(f"{path}: the size {width}x{height} must be between 16 and 16384 pixels each way")
+    if not 30 <= dpi <= 2400:
+        raise UserError(f"{path}: {dpi} dpi must be between 30 and 2400")
+    return suffix
 
 
 def export_image(
@@ -46,30 +57,35 @@ def export_image(
     ``camera`` is the scene rectangle to frame (default: the whole diagram).
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in IMAGE_FORMATS:
-        raise UserError(f"{path}: cannot export '{suffix or '(no extension)'}'; choose one of: {', '.join(IMAGE_FORMATS)}")
     width, height = size
-    if not (16 <= width <= 16384 and 16 <= height <= 16384):
-        raise UserError(f"{path}: the size {width}x{height} must be between 16 and 16384 pixels each way")
-    if not 30 <= dpi <= 2400:
-        raise UserError(f"{path}: {dpi} dpi must be between 30 and 2400")
+    _check(path, width, height, dpi)
     view = PathwayView(scene)
     view.resize(width, height)
     view.viewport().resize(width, height)
     view.show_legend = legend
     view.text_scale = text_scale
     view.setFrameShape(PathwayView.Shape.NoFrame)
-    view.cache_overlay = suffix == ".png"
     view.frame(camera if camera is not None else scene.content_rect())
-    modes = _uncached(scene) if suffix != ".png" else []
+    try:
+        return write_view_image(view, path, dpi)
+    finally:
+        view.disconnect_session()
+        view.deleteLater()
+
+
+def write_view_image(view: PathwayView, path: str | Path, dpi: int = 96) -> Path:
+    """Write what ``view`` shows (its whole viewport, overlay included) as PNG, SVG or PDF, atomically."""
+    path = Path(path)
+    width, height = view.viewport().width(), view.viewport().height()
+    suffix = _check(path, width, height, dpi)
+    view.cache_overlay = suffix == ".png"
+    modes = _uncached(view.pathway) if suffix != ".png" else []
     try:
         write_atomically(path, lambda tmp: _WRITERS[suffix](view, tmp, width, height, dpi))
     finally:
         for item, mode in modes:
             item.setCacheMode(mode)
-        view.disconnect_session()
-        view.deleteLater()
+        view.cache_overlay = True
     return path
 
 
