@@ -86,7 +86,7 @@ def test_arrow_keys_step_one_frame(window, qtbot):
 
 
 def test_dragging_the_plot_cursor_scrubs_the_playhead(window, qtbot):
-    cursor = window.plots.cursor
+    cursor = window.plots.time_cursor
     cursor.setPos(0.5)  # what a drag does: move the line, which emits sigPositionChanged
     assert window.session.playhead.position == pytest.approx(0.5)
     window.session.playhead.seek(0.25)

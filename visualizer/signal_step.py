@@ -141,7 +141,7 @@ class SignalWalk:
     @property
     def blocking_edges(self) -> set[tuple[str, str, str]]:
         """Inhibitions (inhibitor, target, group) that stop the signal at a reached node."""
-        out = set()
+        out: set[tuple[str, str, str]] = set()
         for hop in self.shown:
             for block in hop.blocked:
                 group = next((k[2] for k in hop.edges if k[1] == block.node), "")

@@ -34,7 +34,7 @@ class Animator(QObject):
         self.timer.setInterval(FRAME_MS)
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)  # a coarse timer drifts by up to 5%: uneven motion
         self.timer.timeout.connect(self._on_tick)
-        self._last = None
+        self._last: float | None = None
 
     def start(self) -> None:
         self._last = time.perf_counter()

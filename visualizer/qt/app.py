@@ -107,11 +107,11 @@ def make_stage(model_path: Path | None = None, scenario: str | None = None):
     return Stage(Session(load_model(model_path or builtin_model_path()), scenario))
 
 
-def make_window(model_path: Path | None = None, scenario: str | None = None, settings=None, stage=None):
+def make_window(model_path: Path | None = None, scenario: str | None = None, settings=None, stage=None, interactive=True):
     """The main window on ``stage`` (by default a new stage of the model at ``model_path``)."""
     from visualizer.qt.main_window import MainWindow
 
-    return MainWindow(stage or make_stage(model_path, scenario), model_path, settings=settings)
+    return MainWindow(stage or make_stage(model_path, scenario), model_path, settings=settings, interactive=interactive)
 
 
 def throwaway_settings(folder: Path):
@@ -189,7 +189,7 @@ def screenshot(out: Path, stage, size: tuple[int, int]) -> Path:
     app = application()
     position = stage.session.playhead.position
     with tempfile.TemporaryDirectory() as scratch:
-        window = make_window(settings=throwaway_settings(Path(scratch)), stage=stage)
+        window = make_window(settings=throwaway_settings(Path(scratch)), stage=stage, interactive=False)
         try:
             window.resize(*size)
             window.show()
@@ -237,5 +237,5 @@ def export_movie(out: Path, stage, fps: int, size, seconds_per_step: float, seco
 
 
 def _save_image(image, path: Path) -> None:
-    if not image.save(str(path), "PNG"):
+    if not image.save(str(path)):  # (the format follows the name: .png)
         raise UserError(f"{path}: could not write the PNG")

@@ -73,7 +73,8 @@ class ComparisonWindow(QWidget):
 
     def __init__(self, window):
         super().__init__()
-        self.window = window
+        self.main = window
+        """The main window whose stage is shown on the left."""
         left_session = window.session
         self.left_session = left_session
         self.right_stage = Stage(Session(left_session.model, left_session.condition.scenario, playhead=left_session.playhead))
@@ -115,7 +116,7 @@ class ComparisonWindow(QWidget):
         self.sync = _Sync(self.left_view, self.right_view)
         for keys, slot in ((("Space",), left_session.playhead.toggle), (("Esc", "Ctrl+W"), self.close)):
             for key in keys:
-                QShortcut(QKeySequence(key), self, activated=slot)
+                QShortcut(QKeySequence(key), self).activated.connect(slot)
         left_session.playhead.playing_changed.connect(self._on_playing)
         left_session.values_changed.connect(self._refresh_difference)
         left_session.condition_changed.connect(self._left_changed)
@@ -161,7 +162,7 @@ class ComparisonWindow(QWidget):
         self._on_choice(index)
 
     def _copy_selection(self) -> None:
-        chosen = {item.node.id for item in self.window.scene.selectedItems() if hasattr(item, "node")}
+        chosen = {item.node.id for item in self.main.scene.selectedItems() if hasattr(item, "node")}
         for nid, item in self.right_scene.node_items.items():
             item.setSelected(nid in chosen)
 
@@ -179,7 +180,7 @@ class ComparisonWindow(QWidget):
         for nid, i in left.network.index.items():
             delta = float(right.values[i] - left.values[i]) if on else None
             color = None if delta is None else difference_color(delta)
-            for scene in (self.window.scene, self.right_scene):
+            for scene in (self.main.scene, self.right_scene):
                 scene.node_items[nid].set_flags(override=color)
 
     def showEvent(self, event) -> None:
@@ -197,12 +198,12 @@ class ComparisonWindow(QWidget):
         left.values_changed.disconnect(self._refresh_difference)
         left.condition_changed.disconnect(self._left_changed)
         left.playhead.position_changed.disconnect(self.right_session._on_position_change)
-        self.window.stage.events.theme.disconnect(self._on_theme)
-        self.window.scene.selectionChanged.disconnect(self._copy_selection)
-        if self.left_view in self.window.animator.views:
-            self.window.animator.views.remove(self.left_view)
-        if self._tick_right in self.window.animator.extra:
-            self.window.animator.extra.remove(self._tick_right)
+        self.main.stage.events.theme.disconnect(self._on_theme)
+        self.main.scene.selectionChanged.disconnect(self._copy_selection)
+        if self.left_view in self.main.animator.views:
+            self.main.animator.views.remove(self.left_view)
+        if self._tick_right in self.main.animator.extra:
+            self.main.animator.extra.remove(self._tick_right)
         for view in (self.left_view, self.right_view):
             view.disconnect_session()
         self.right_scene.disconnect_session()

@@ -208,12 +208,14 @@ class ControlPanel(QWidget):
             for name, irow in self.input_rows.items():
                 irow.show_level(levels[name])
 
+    _pending_input: str | None = None
+
     def _input_moved(self, name: str) -> None:
         self._pending_input = name
         self._input_timer.start()  # wait until the slider rests before re-simulating
 
     def _apply_input(self) -> None:
-        name = getattr(self, "_pending_input", None)
+        name = self._pending_input
         if name is None:
             return
         self._pending_input = None
@@ -256,9 +258,9 @@ class ControlPanel(QWidget):
         for nid, rec in status.items():
             groups.setdefault(rec.status, []).append(model.node(nid).label)
         lines = []
-        for key, badge in BADGES.items():
-            if groups.get(key):
-                names = ", ".join(groups[key])
+        for status_name, badge in BADGES.items():
+            if groups.get(status_name):
+                names = ", ".join(groups[status_name])
                 lines.append(
                     f"<p style='margin:2px'><span style='color:{badge.color};font-weight:bold'>{badge.symbol} "
                     f"{badge.label}:</span> {names}</p>"

@@ -4,6 +4,7 @@ and the junction that visibly joins the inputs of an AND group."""
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -389,7 +390,7 @@ class EdgeLayer(QGraphicsItem):
         for edge in edges:
             edge.layer = self
         self._overview: list[tuple[QPen, list[QLineF]]] | None = None
-        self.redraw = None
+        self.redraw: Callable[[], None] | None = None
         """Set when the scene draws the lines in its background instead of showing this item."""
         if self.batched:
             self._chords = [QLineF(e.path.pointAtPercent(0.0), e._end) for e in edges]

@@ -103,7 +103,7 @@ def _png(view, tmp: Path, width: int, height: int, dpi: int) -> None:
     painter = QPainter(image)
     _paint(view, painter, QRectF(0, 0, width, height))
     painter.end()
-    if not image.save(str(tmp), "PNG"):
+    if not image.save(str(tmp)):  # (the format follows the name: .part.png)
         raise OSError("the PNG encoder failed")
 
 

@@ -34,7 +34,7 @@ class Inspector(QTextBrowser):
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._on_link)
         self.setMinimumWidth(260)
-        self._last_value = None
+        self._last_value: float | None = None
         session.values_changed.connect(self._on_values)
         session.model_changed.connect(self._on_model)
         self.show_node(None)
@@ -96,7 +96,7 @@ class Inspector(QTextBrowser):
         if refs is not None:
             i = self.session.network.index[node_id]
             line += f"<br><b>Healthy:</b> {_number(refs[0][i])} &nbsp; <b>Insulin-resistant:</b> {_number(refs[1][i])}"
-            rec = self.session.recovery()[node_id]
+            rec = (self.session.recovery() or {})[node_id]
             frac = "" if rec.fraction is None else f" ({rec.fraction:.0%} of the way back)"
             line += f"<br><b>Recovery:</b> {rec.status}{frac}"
         parts.append(line + "</p>")

@@ -45,10 +45,25 @@ MODEL_FILTER = "Models (" + " ".join(f"*{s}" for s in MODEL_SUFFIXES) + ");;All 
 
 
 class MainWindow(QMainWindow):
-    """The app's window: controls, diagram, inspector, plots and playback, all drawn from one stage."""
+    """The app's window: controls, diagram, inspector, plots and playback, all drawn from one stage.
 
-    def __init__(self, stage: Stage, model_path: Path | None = None, settings: QSettings | None = None):
+    Every command of :data:`visualizer.qt.actions.ACTIONS` becomes ``self.<name>_action``.
+    """
+
+    # (made from the action table; the ones the window itself reads back)
+    ghost_action: QAction
+    dark_action: QAction
+    contrast_action: QAction
+    panels_action: QAction
+    plots_action: QAction
+    loop_action: QAction
+
+    def __init__(
+        self, stage: Stage, model_path: Path | None = None, settings: QSettings | None = None, interactive: bool = True
+    ):
         super().__init__()
+        self.interactive = interactive
+        """False for a window drawn once (a screenshot): no animation timer, nothing warmed up for later."""
         self.settings = settings or app_settings()
         self.model_path = model_path
         self.stage = stage
@@ -60,15 +75,15 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.session)
         self.watcher: StoryboardWatcher | None = None
         self.comparison = None
-        self.hall = None
-        self.presenter = None
+        self.hall: PresentationWindow | None = None
+        self.presenter: PresenterWindow | None = None
         self._plots = None  # built after the first frame: pyqtgraph takes a third of a second to import
         self.playback = PlaybackBar(self.session)
         self.animator = Animator(self.session, self.scene, self)
         self.animator.views.append(self.view)
         self._build_layout()
         self._build_actions()
-        self.help_overlay = HelpOverlay(self.centralWidget())
+        self.help_overlay = HelpOverlay(self.central)
         self.scene.node_clicked.connect(self._on_node_clicked)
         self.inspector.explain_requested.connect(self.explain_node)
         self.scene.node_context.connect(self._on_node_context)
@@ -89,7 +104,7 @@ class MainWindow(QMainWindow):
 
     # -- layout ------------------------------------------------------------------------
     def _build_layout(self) -> None:
-        scroll = QScrollArea()
+        self.side_scroll = scroll = QScrollArea()
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setMinimumWidth(230)
@@ -104,13 +119,13 @@ class MainWindow(QMainWindow):
         self.main_splitter = QSplitter(Qt.Orientation.Vertical)
         self.main_splitter.addWidget(self.top_splitter)
         self.plot_area = QWidget()
-        self.plot_area.setLayout(QVBoxLayout())
-        self.plot_area.layout().setContentsMargins(0, 0, 0, 0)
+        self.plot_layout = QVBoxLayout(self.plot_area)
+        self.plot_layout.setContentsMargins(0, 0, 0, 0)
         self.plot_area.setMinimumHeight(120)
         self.main_splitter.addWidget(self.plot_area)
         self.main_splitter.setStretchFactor(0, 1)
         self.main_splitter.setSizes([640, 180])
-        central = QWidget()
+        self.central = central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -244,7 +259,7 @@ class MainWindow(QMainWindow):
 
     def show_panels(self, on: bool) -> None:
         """Hide the side panels to give a small screen or a projector the whole width."""
-        self.top_splitter.widget(0).setVisible(on)
+        self.side_scroll.setVisible(on)
         self.inspector.setVisible(on)
         QTimer.singleShot(0, self, self.view.fit)
 
@@ -273,7 +288,7 @@ class MainWindow(QMainWindow):
 
             self._plots = PlotPanel(self.session)
             self._plots.set_theme(self.theme)
-            self.plot_area.layout().addWidget(self._plots)
+            self.plot_layout.addWidget(self._plots)
         return self._plots
 
     def _after_first_frame(self) -> None:
@@ -362,8 +377,8 @@ class MainWindow(QMainWindow):
 
         view = self.view
         if size is None:
-            scale = 2 if path.suffix.lower() == ".png" else 1
-            size = (view.viewport().width() * scale, view.viewport().height() * scale)
+            twice = 2 if path.suffix.lower() == ".png" else 1
+            size = (view.viewport().width() * twice, view.viewport().height() * twice)
         visible = view.mapToScene(view.viewport().rect()).boundingRect()
         try:
             scale = size[0] / max(view.viewport().width(), 1)
@@ -617,16 +632,16 @@ class MainWindow(QMainWindow):
             self.hall.close()
         if step is not None:
             self.stage.go(step)
-        self.hall = PresentationWindow(self.scene, self.animator)
-        self.presenter = PresenterWindow(self.stage, self.hall)
-        self.hall.closed.connect(self._on_presentation_closed)
-        self.hall.presenter_requested.connect(self.toggle_presenter)
-        self.hall.show_presentation(full_screen)
+        self.hall = hall = PresentationWindow(self.scene, self.animator)
+        self.presenter = PresenterWindow(self.stage, hall)
+        hall.closed.connect(self._on_presentation_closed)
+        hall.presenter_requested.connect(self.toggle_presenter)
+        hall.show_presentation(full_screen)
         self._place_presenter()
-        self.hall.activateWindow()
-        self.hall.setFocus()
+        hall.activateWindow()
+        hall.setFocus()
         self._sync_view_updates()
-        return self.hall
+        return hall
 
     def _place_presenter(self) -> None:
         """On a second screen when there is one; with a single screen it waits for P, so the hall stays clear."""
@@ -672,7 +687,7 @@ class MainWindow(QMainWindow):
         hall = self.hall
         covered = hall is not None and hall.isFullScreen() and hall.screen() == self.screen()
         live = not covered or self.isActiveWindow()
-        content = self.centralWidget()
+        content = self.central
         if live != content.updatesEnabled():
             content.setUpdatesEnabled(live)  # (children follow, the view among them)
             if live:
@@ -809,11 +824,13 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not self.animator.timer.isActive():
+        if not getattr(self, "_shown_once", False):
+            self._shown_once = True
             self.fit_to_screen()  # (now that the window manager's frame is known)
             if not self._splitters_restored:
                 self._proportional_splitters()
             self.view.fit()
+        if self.interactive and not self.animator.timer.isActive():
             self.animator.start()
             QTimer.singleShot(50, self, self._after_first_frame)
 
@@ -846,4 +863,4 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.help_overlay.setGeometry(self.centralWidget().rect())
+        self.help_overlay.setGeometry(self.central.rect())

@@ -252,8 +252,8 @@ class NodeItem(QGraphicsItem):
             inset = rect.adjusted(14, 8, -14, -8)
             painter.drawLine(inset.topLeft(), inset.bottomRight())
             painter.drawLine(inset.topRight(), inset.bottomLeft())
-        elif self.status in BADGES:
-            self._paint_badge(painter)
+        elif self.status is not None and self.status in BADGES:
+            self._paint_badge(painter, self.status)
 
     def _paint_bar(self, painter: QPainter, text_color: QColor) -> None:
         rect = self.rect
@@ -273,8 +273,8 @@ class NodeItem(QGraphicsItem):
             painter.setPen(QPen(QColor("#E69F00"), 1.2))
             painter.drawLine(QPointF(x, bar.top() - 4), QPointF(x, bar.bottom() + 4))
 
-    def _paint_badge(self, painter: QPainter) -> None:
-        badge = BADGES[self.status]
+    def _paint_badge(self, painter: QPainter, status: str) -> None:
+        badge = BADGES[status]
         center = QPointF(self.rect.right() - 2, self.rect.top() + 2)
         painter.setPen(QPen(QColor("#FFFFFF"), 1.5))
         painter.setBrush(QColor(badge.color))

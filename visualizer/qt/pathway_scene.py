@@ -267,8 +267,8 @@ class PathwayScene(QGraphicsScene):
         cond = self.session.condition
         for nid, item in self.node_items.items():
             item.set_flags(knocked_out=nid in cond.knockouts)
-        for item in self.intervention_items:
-            self.removeItem(item)
+        for glyph in self.intervention_items:
+            self.removeItem(glyph)
         self.intervention_items.clear()
         model = self.session.model
         placed = 0
@@ -278,9 +278,9 @@ class PathwayScene(QGraphicsScene):
             if not targets:
                 continue
             anchor = self._intervention_anchor(targets, placed)
-            item = InterventionItem(iv, intensity, anchor, targets, self.theme)
-            self.addItem(item)
-            self.intervention_items.append(item)
+            glyph = InterventionItem(iv, intensity, anchor, targets, self.theme)
+            self.addItem(glyph)
+            self.intervention_items.append(glyph)
             placed += 1
 
     def _intervention_anchor(self, targets, index: int) -> QPointF:
@@ -420,8 +420,10 @@ class PathwayScene(QGraphicsScene):
         self.theme = theme
         self.setBackgroundBrush(QColor(theme.background))
         self.redraw_background()
-        for item in [*self.node_items.values(), *self.edge_items]:
-            item.set_flags(theme=theme)
+        for node in self.node_items.values():
+            node.set_flags(theme=theme)
+        for edge in self.edge_items:
+            edge.set_flags(theme=theme)
         for junction in self.junctions.values():
             junction.theme = theme
             junction.update()
@@ -449,7 +451,7 @@ class PathwayScene(QGraphicsScene):
         for view in self.views():
             view.viewport().update()
 
-    def drawBackground(self, painter, rect: QRectF) -> None:
+    def drawBackground(self, painter, rect) -> None:
         super().drawBackground(painter, rect)
         paint_regions(painter, self.regions, self.theme, rect)
         if self.edge_layer.scene() is None:

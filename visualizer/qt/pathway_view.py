@@ -52,7 +52,7 @@ class PathwayView(QGraphicsView):
         """Presentation mode enlarges the overlay text with the screen."""
         self.follows_camera = True
         """Frame whatever the stage's camera asks for (a view the user is exploring may opt out)."""
-        self._glide = None
+        self._glide: tuple | None = None
         self._glide_phase = "prepare"
         self._to_switch: list[QGraphicsItem] | None = None
         self.colour_scale: tuple[str, tuple[str, ...], str] | None = None
@@ -63,7 +63,7 @@ class PathwayView(QGraphicsView):
         self._gliding_fast = False
         self.cache_overlay = True
         """Draw the overlay bands from cached pictures (screen) or afresh (vector exports)."""
-        self._overlay_key = None
+        self._overlay_key: tuple | None = None
         self._overlay: list = []
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
@@ -73,7 +73,7 @@ class PathwayView(QGraphicsView):
         # keeps itself (see drawBackground), not Qt's CacheBackground: that one is remade in a new
         # allocation, or queues a second paint of the frame, whenever the scene asks for a redraw.
         self._background: QPixmap | None = None
-        self._background_key = None
+        self._background_key: tuple | None = None
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -222,7 +222,7 @@ class PathwayView(QGraphicsView):
             device = QGraphicsItem.CacheMode.DeviceCoordinateCache
             if self._to_switch is None:
                 self._to_switch = [item for item in self.scene().items() if item.cacheMode() == device]
-            batch = []
+            batch: list[QGraphicsItem] = []
             while self._to_switch and len(batch) < GLIDE_BATCH:
                 item = self._to_switch.pop()
                 if isValid(item) and item.cacheMode() == device:  # (another view may have switched it)
@@ -291,7 +291,7 @@ class PathwayView(QGraphicsView):
         event.accept()
 
     # -- overlay -----------------------------------------------------------------------
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawBackground(self, painter: QPainter, rect) -> None:
         """The scene's background from a picture of the whole viewport, remade only when the camera
         or the scene's background changes (a glide, or drawing for an export, draws it afresh)."""
         scene = self.pathway
@@ -318,7 +318,7 @@ class PathwayView(QGraphicsView):
         painter.drawPixmap(0, 0, self._background)
         painter.restore()
 
-    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+    def drawForeground(self, painter: QPainter, rect) -> None:
         """Title band, caption and legend come from cached pictures; only the clock is drawn each frame."""
         painter.save()
         painter.resetTransform()

@@ -53,12 +53,12 @@ class PlotPanel(QTabWidget):
         self.time_plot.setXRange(0, 1, padding=0.01)
         self.time_plot.setMouseEnabled(x=False, y=False)
         self.time_plot.hideButtons()
-        self.cursor = pg.InfiniteLine(
+        self.time_cursor = pg.InfiniteLine(
             pos=0, angle=90, movable=True, pen=pg.mkPen("#444444", width=2), hoverPen=pg.mkPen("#E69F00", width=3)
         )
-        self.cursor.setBounds((0, 1))
-        self.cursor.sigPositionChanged.connect(self._on_cursor)
-        self.time_plot.addItem(self.cursor)
+        self.time_cursor.setBounds((0, 1))
+        self.time_cursor.sigPositionChanged.connect(self._on_cursor)
+        self.time_plot.addItem(self.time_cursor)
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.addTab(self.time_plot, "Time course")
 
@@ -121,7 +121,7 @@ class PlotPanel(QTabWidget):
                 legend.setLabelTextColor(theme.text)
                 for _, label in legend.items:  # entries made before now keep their colour until redrawn
                     label.setText(label.text)
-        self.cursor.setPen(pg.mkPen(theme.text, width=2))
+        self.time_cursor.setPen(pg.mkPen(theme.text, width=2))
 
     def disconnect_session(self) -> None:
         self.session.trajectory_changed.disconnect(self._redraw_curves)
@@ -247,10 +247,10 @@ class PlotPanel(QTabWidget):
         self._redraw_dose()
 
     def _on_position(self, p: float) -> None:
-        if abs(self.cursor.value() - p) > 1e-9:
-            self.cursor.blockSignals(True)
-            self.cursor.setValue(p)
-            self.cursor.blockSignals(False)
+        if abs(self.time_cursor.value() - p) > 1e-9:
+            self.time_cursor.blockSignals(True)
+            self.time_cursor.setValue(p)
+            self.time_cursor.blockSignals(False)
         if self.currentWidget() is self.bar_plot:
             self._update_bars()
 

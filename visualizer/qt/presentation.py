@@ -274,8 +274,8 @@ class PresenterWindow(QWidget):
             getattr(stage.events, name).connect(self._on_step)
         hall.closed.connect(self.close)
         # P on this window swaps back to the hall
-        QShortcut(QKeySequence("P"), self, activated=hall.presenter_requested.emit)
-        QShortcut(QKeySequence("Esc"), self, activated=hall.presenter_requested.emit)
+        for key in ("P", "Esc"):
+            QShortcut(QKeySequence(key), self).activated.connect(hall.presenter_requested.emit)
         self._on_step()
         self._tick()
         self.resize(640, 480)
