@@ -11,18 +11,26 @@ from pathlib import Path
 
 from conftest import ROOT
 
-CORE_MODULES = [
-    "visualizer",
-    "visualizer.cli",
-    "visualizer.model",
-    "visualizer.engine",
-    "visualizer.recovery",
-    "visualizer.experiment",
-    "visualizer.data_export",
-    "visualizer.formats",
-    "visualizer.formats.yaml_model",
-    "visualizer.formats.netflux",
-]
+def core_modules() -> list[str]:
+    """Every module of the package outside visualizer.qt (and the entry points that start the app)."""
+    import pkgutil
+
+    import visualizer
+
+    names = ["visualizer"]
+    for info in pkgutil.walk_packages(visualizer.__path__, "visualizer."):
+        if info.name.startswith("visualizer.qt") or info.name in ("visualizer.__main__", "visualizer._resources"):
+            continue
+        names.append(info.name)
+    return names
+
+
+CORE_MODULES = core_modules()
+
+
+def test_every_core_module_is_found():
+    assert {"visualizer.engine", "visualizer.stage", "visualizer.lecture", "visualizer.formats.yaml_model"} <= set(CORE_MODULES)
+    assert len(CORE_MODULES) >= 25, CORE_MODULES
 
 
 def test_core_and_simulate_load_no_qt():
@@ -77,3 +85,18 @@ def test_installed_wheel_runs_simulate_from_another_folder(tmp_path):
         [str(py), "-c", "import visualizer; print(visualizer.__file__)"], capture_output=True, text=True, cwd=elsewhere, env=env
     )
     assert str(env_dir) in where.stdout, "the wheel, not the source tree, must be what runs"
+
+
+def test_the_import_contract_covers_every_core_module():
+    """``lint-imports`` forbids Qt in the modules pyproject.toml lists: a new core module must be listed there."""
+    import pytest
+
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is in the standard library from Python 3.11")
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    contract = next(c for c in config["contracts"] if "never imports Qt" in c["name"])
+    listed = set(contract["source_modules"])
+    top_level = {m.split(".")[0] + "." + m.split(".")[1] for m in CORE_MODULES if m.count(".") >= 1}
+    missing = sorted(m for m in top_level if m not in listed and m != "visualizer.cli")
+    assert not missing, f"add these core modules to the contract in pyproject.toml: {missing}"
+    assert {"PySide6", "shiboken6", "pyqtgraph", "visualizer.qt"} <= set(contract["forbidden_modules"])

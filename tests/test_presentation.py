@@ -454,7 +454,7 @@ def test_render_draws_exactly_the_frame_the_hall_shows_at_that_size(make_window,
     from PySide6.QtGui import QImage
 
     from visualizer.formats.storyboard import builtin_storyboard_path
-    from visualizer.qt.app import render
+    from visualizer.qt.headless import render
     from visualizer.stage import build_stage
 
     size = (1600, 1000)  # (the hall's overlay text is larger than at 1:1 here)

@@ -411,7 +411,7 @@ def _screenshot(args) -> int:
 def _render(args) -> int:
     size = _size(args.size, low=16)
     stage = _stage(args, args.storyboard, args.step)
-    from visualizer.qt.app import render
+    from visualizer.qt.headless import render
 
     path = render(Path(args.out), stage, size, args.dpi)
     print(f"wrote {path} ({size[0]}x{size[1]})")
@@ -423,7 +423,7 @@ def _export_movie(args) -> int:
     if not args.seconds_per_step > 0 or not args.seconds > 0:
         raise UserError("--seconds and --seconds-per-step must be greater than 0")
     stage = _stage(args, args.storyboard, 1, show_end=False)
-    from visualizer.qt.app import export_movie
+    from visualizer.qt.headless import export_movie
     from visualizer.qt.movie import terminal_progress
 
     path, frames = export_movie(

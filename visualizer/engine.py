@@ -139,7 +139,7 @@ class Network:
     >>> from visualizer.formats import load_builtin_model
     >>> net = Network(load_builtin_model())
     >>> y = net.steady_state(net.condition("healthy"))
-    >>> 0 < y[net.index["glucose_uptake"]] < 1
+    >>> bool(0 < y[net.index["glucose_uptake"]] < 1)
     True
     """
 

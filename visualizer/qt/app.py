@@ -1,59 +1,22 @@
-"""Starting the app, catching unexpected errors, and rendering the window headless."""
+"""Starting the app, catching unexpected errors, and screenshots of the whole window.
+
+Drawing the diagram without a window (render, movies) is :mod:`visualizer.qt.headless`, which never
+builds a main window.
+"""
 
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import traceback
 from pathlib import Path
 
 from visualizer.problems import UserError
+from visualizer.qt.application import application, ensure_display
 
-__all__ = ["ensure_display", "application", "run_app", "make_window", "screenshot", "ErrorReporter"]
+__all__ = ["ensure_display", "application", "run_app", "make_stage", "make_window", "screenshot", "ErrorReporter"]
 
 log = logging.getLogger("visualizer")
-
-
-def ensure_display(headless: bool) -> None:
-    """Choose a Qt platform before any QApplication exists.
-
-    Commands that only render use the offscreen platform when no display is
-    available; the interactive app refuses with advice instead of letting Qt
-    abort the process.
-    """
-    if os.environ.get("QT_QPA_PLATFORM"):
-        return
-    has_display = sys.platform in ("win32", "darwin") or bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    if has_display:
-        return
-    if headless:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        return
-    raise UserError(
-        "no display is available to open the window. Run it on a desktop, or use the headless commands "
-        "(visualizer screenshot --out diagram.png, visualizer simulate), or set QT_QPA_PLATFORM=offscreen."
-    )
-
-
-def application():
-    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance()
-    if app is None:
-        if os.environ.get("QT_QPA_PLATFORM", "").startswith("offscreen"):
-            from PySide6.QtCore import qInstallMessageHandler
-
-            def quiet(mode, context, message):  # the offscreen platform's harmless notice
-                if "propagateSizeHints" not in message:
-                    sys.stderr.write(message + "\n")
-
-            qInstallMessageHandler(quiet)
-        app = QApplication(sys.argv[:1])
-        app.setApplicationName("Insulin Pathway Visualizer")
-        app.setOrganizationName("insulin-pathway-visualizer")
-    return app
 
 
 class ErrorReporter:
@@ -165,20 +128,6 @@ def _quit_when_asked(app, window) -> None:
     timer.start()
 
 
-def headless_view(stage, size: tuple[int, int]):
-    """A scene and a hall-like view of ``stage`` at ``size``, for drawing without a window (no MainWindow)."""
-    from visualizer.qt.pathway_scene import PathwayScene
-    from visualizer.qt.pathway_view import PathwayView
-    from visualizer.qt.presentation import configure_hall_view
-
-    scene = PathwayScene(stage)
-    view = PathwayView(scene)
-    configure_hall_view(view, *size)
-    view.frame_stage()
-    scene.tick(0.4)  # dots and vesicles under way, as on screen
-    return scene, view
-
-
 def screenshot(out: Path, stage, size: tuple[int, int]) -> Path:
     """Render the whole window on ``stage`` offscreen at ``size`` and write a PNG."""
     import tempfile
@@ -204,36 +153,6 @@ def screenshot(out: Path, stage, size: tuple[int, int]) -> Path:
             window.close()
     write_atomically(out, lambda tmp: _save_image(image, tmp))
     return out
-
-
-def render(out: Path, stage, size: tuple[int, int], dpi: int = 96) -> Path:
-    """The diagram alone, as the hall draws it at ``size`` (title, legend, time, a step's caption): PNG, SVG or PDF."""
-    from visualizer.qt.export import write_view_image
-
-    ensure_display(headless=True)
-    application()
-    scene, view = headless_view(stage, size)
-    try:
-        return write_view_image(view, out, dpi)
-    finally:
-        view.disconnect_session()
-        scene.disconnect_session()
-
-
-def export_movie(out: Path, stage, fps: int, size, seconds_per_step: float, seconds: float, progress) -> tuple[Path, int]:
-    """A movie of the stage's storyboard (or, without one, of the animation after the interventions start)."""
-    from visualizer.qt.movie import MovieMaker
-
-    ensure_display(headless=True)
-    application()
-    maker = MovieMaker(stage, size, fps, progress)
-    if maker.stage.lecture is not None:
-        total = maker.frame_count(storyboard_seconds=seconds_per_step)
-        frames = maker.storyboard_frames(seconds_per_step)
-    else:
-        total = maker.frame_count(animation_seconds=seconds)
-        frames = maker.animation_frames(0.0, 1.0, seconds)
-    return maker.write(out, frames, total), total
 
 
 def _save_image(image, path: Path) -> None:
