@@ -24,8 +24,18 @@ def offscreen_platform(*screens: tuple[int, int], dpr: float = 1.0) -> str:
     """
     entries, x = [], 0
     for k, (width, height) in enumerate(screens):
-        entries.append({"name": f"screen{k}", "x": x, "y": 0, "width": width, "height": height, "dpr": dpr,
-                        "logicalDpi": 96, "logicalBaseDpi": 96})
+        entries.append(
+            {
+                "name": f"screen{k}",
+                "x": x,
+                "y": 0,
+                "width": width,
+                "height": height,
+                "dpr": dpr,
+                "logicalDpi": 96,
+                "logicalBaseDpi": 96,
+            }
+        )
         x += width
     path = _SANDBOX / f"screens-{'-'.join(f'{w}x{h}' for w, h in screens)}-{dpr:g}.json"
     path.write_text(__import__("json").dumps({"screens": entries}))

@@ -198,7 +198,9 @@ def test_a_window_saved_on_a_large_monitor_fits_a_small_projector(qtbot, tmp_pat
 
 
 def test_no_timer_keeps_running_after_close(qtbot, tmp_path):
-    win = MainWindow(Stage(Session(load_builtin_model())), None, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    win = MainWindow(
+        Stage(Session(load_builtin_model())), None, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    )
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
+
 def core_modules() -> list[str]:
     """Every module of the package outside visualizer.qt (and the entry points that start the app)."""
     import pkgutil

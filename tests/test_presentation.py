@@ -486,7 +486,11 @@ def test_render_draws_exactly_the_frame_the_hall_shows_at_that_size(make_window,
     assert (shown.width(), shown.height()) == size == (rendered.width(), rendered.height())
 
     def pixels(image):
-        return np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes()).reshape(size[1], size[0], 4)[..., :3].astype(int)
+        return (
+            np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes())
+            .reshape(size[1], size[0], 4)[..., :3]
+            .astype(int)
+        )
 
     error = np.abs(pixels(shown) - pixels(rendered))
     assert error.mean() < 1.5, error.mean()

@@ -343,7 +343,8 @@ def test_right_click_knocks_a_node_out(window, qtbot):
     from PySide6.QtGui import QContextMenuEvent
 
     QApplication.sendEvent(
-        window.view.viewport(), QContextMenuEvent(QContextMenuEvent.Reason.Mouse, event_pos, window.view.viewport().mapToGlobal(event_pos))
+        window.view.viewport(),
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, event_pos, window.view.viewport().mapToGlobal(event_pos)),
     )
     assert menus, "a context menu opened on the node"
     knock = next(a for a in menus[0].actions() if a.text().startswith("Knock out"))

@@ -185,6 +185,7 @@ class InterventionEffect:
 
     @property
     def on(self) -> bool:
+        """How far this intervention moves ``node``: its recovery fraction (None where the node has no references)."""
         return self.current_intensity > 0
 
 
@@ -211,6 +212,7 @@ class Explanation:
 
     @property
     def active_inhibitors(self) -> list[Inhibitor]:
+        """The brakes on the paths that are active at the explained state, strongest first."""
         return [i for i in self.inhibitors if i.active]
 
 
@@ -311,6 +313,7 @@ class DoseResponse:
     model_title: str = ""
 
     def of(self, node: str) -> np.ndarray:
+        """The steady-state activity of ``node`` at every intensity of the sweep."""
         return self.values[:, self.nodes.index(node)]
 
 
@@ -414,6 +417,7 @@ def explanation_dict(e: Explanation) -> dict:
 
 
 def explanation_json(e: Explanation) -> str:
+    """The explanation as JSON text, for scripts (``visualizer explain NODE --format json``)."""
     return json.dumps(explanation_dict(e), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -507,6 +511,7 @@ def _status_text(r: NodeRecovery) -> str:
 
 
 def dose_response_dict(d: DoseResponse) -> dict:
+    """A sweep as plain data: the intervention, the intensities, and each node's activities."""
     return {
         "model": d.model_title,
         "intervention": d.intervention,
@@ -519,6 +524,7 @@ def dose_response_dict(d: DoseResponse) -> dict:
 
 
 def dose_response_json(d: DoseResponse) -> str:
+    """A sweep as JSON text (``visualizer dose-response --format json``)."""
     return json.dumps(dose_response_dict(d), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -90,4 +90,5 @@ def _running(pid: int) -> bool:
 
 
 def write_text_atomically(path: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file, as :func:`write_atomically` does."""
     return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -73,6 +73,7 @@ def _add_condition_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line: one sub-command per task, each with its own ``--help``."""
     parser = _Parser(
         prog="visualizer",
         description="Insulin Pathway Visualizer: an animated, model-driven diagram of insulin signalling, "
@@ -215,6 +216,7 @@ def _stop_on_terminate() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; user mistakes print one message and return 2, never a traceback."""
     from visualizer.atomic import stop_point
 
     _stop_on_terminate()

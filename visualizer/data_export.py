@@ -19,6 +19,7 @@ def _num(x: float) -> float | None:
 
 
 def result_dict(result: Result) -> dict:
+    """A simulation result as plain data, with the keys the README documents for ``simulate``."""
     net, cond = result.network, result.condition
     out: dict[str, Any] = {
         "model": net.model.title,
@@ -40,6 +41,7 @@ def result_dict(result: Result) -> dict:
 
 
 def result_json(result: Result) -> str:
+    """A simulation result as JSON text (``visualizer simulate``)."""
     return json.dumps(result_dict(result), indent=2, ensure_ascii=False) + "\n"
 
 
@@ -59,12 +61,14 @@ def trajectory_csv(result: Result) -> str:
 
 
 def steady_state_csv(result: Result) -> str:
+    """The steady state as CSV, a row per node (``--format steady-csv``)."""
     return _csv(
         [["node", "steady_state"], *([nid, repr(_num(v))] for nid, v in zip(result.network.node_ids, result.steady_state))]
     )
 
 
 def recovery_csv(result: Result) -> str:
+    """The recovery table as CSV: each node's healthy, disease and current level, fraction and status."""
     rows: list[list] = [["node", "label", "fraction", "status"]]
     model = result.network.model
     for nid, r in (result.recovery or {}).items():

@@ -97,12 +97,15 @@ class Condition:
     knockouts: frozenset[str] = frozenset()
 
     def with_interventions(self, interventions: Mapping[str, float]) -> "Condition":
+        """The same condition with these interventions (and intensities) instead."""
         return Condition(self.scenario, dict(interventions), dict(self.inputs), self.knockouts)
 
     def with_scenario(self, scenario: str | None) -> "Condition":
+        """The same condition in another scenario."""
         return Condition(scenario, dict(self.interventions), dict(self.inputs), self.knockouts)
 
     def with_knockouts(self, knockouts) -> "Condition":
+        """The same condition with these nodes knocked out instead."""
         return Condition(self.scenario, dict(self.interventions), dict(self.inputs), frozenset(knockouts))
 
 
@@ -119,6 +122,7 @@ class Trajectory:
     node_ids: list[str]
 
     def of(self, node_id: str) -> np.ndarray:
+        """The time course of one node."""
         return self.values[:, self.node_ids.index(node_id)]
 
     def at(self, t: float) -> np.ndarray:
@@ -310,6 +314,7 @@ class Network:
         return jacobian
 
     def derivative(self, y: np.ndarray, drive: np.ndarray, ymax: np.ndarray) -> np.ndarray:
+        """dY/dt at ``y`` for a resolved condition (``drive``, ``ymax``), for tests and analysis."""
         return self._rhs(drive, ymax)(y)
 
     # -- integration ----------------------------------------------------------

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import weakref
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 __all__ = ["Signal", "Field", "Evented"]
 

@@ -18,6 +18,8 @@ __all__ = ["Result", "baseline_condition", "default_times", "run"]
 
 @dataclass
 class Result:
+    """What one simulation gives: the condition, its trajectory, the steady state it heads for, and recovery."""
+
     network: Network
     condition: Condition
     trajectory: Trajectory
@@ -54,6 +56,7 @@ def run(network: Network, cond: Condition, times, start: str = "auto") -> Result
 
 
 def node_recovery(network: Network, current: np.ndarray) -> dict[str, NodeRecovery] | None:
+    """Every node's recovery at ``current`` against the model's healthy and disease references (None without them)."""
     refs = network.reference_states()
     if refs is None:
         return None

@@ -46,10 +46,12 @@ class StoryboardPlayer:
 
     @property
     def step(self) -> Step:
+        """The step on show."""
         return self.storyboard.steps[self.index]
 
     @property
     def count(self) -> int:
+        """How many steps the storyboard has."""
         return len(self.storyboard.steps)
 
     def go(self, index: int) -> None:
@@ -77,9 +79,11 @@ class StoryboardPlayer:
             self.go(self.index - 1)
 
     def first(self) -> None:
+        """Jump to the first step (Home)."""
         self.go(0)
 
     def last(self) -> None:
+        """Jump to the last step (End)."""
         self.go(self.count - 1)
 
     def replace(self, storyboard: Storyboard) -> None:
@@ -115,10 +119,12 @@ class Lecture:
 
     @property
     def storyboard(self) -> Storyboard:
+        """The storyboard being played (replaced when its file is reloaded)."""
         return self.player.storyboard
 
     @property
     def steps(self) -> tuple[Step, ...]:
+        """Its steps, in order."""
         return self.storyboard.steps
 
     def replace(self, storyboard: Storyboard) -> None:
@@ -136,6 +142,7 @@ class Lecture:
         return model.default_scenario or (model.scenarios[0].id if model.scenarios else None)
 
     def condition(self, index: int) -> Condition:
+        """What step ``index`` puts in force: its scenario (inherited if unnamed), interventions and knockouts."""
         step = self.steps[index]
         return Condition(self.scenario(index), dict(step.interventions), {}, frozenset(step.knockouts))
 
@@ -151,6 +158,7 @@ class Lecture:
         return Condition(cond.scenario, shared if cond.scenario == previous.scenario else {}, {}, cond.knockouts)
 
     def builds_on_previous(self, index: int) -> bool:
+        """True when the step grows out of the previous one's picture instead of settling first."""
         return index > 0 and self.settle(index) is None
 
     def entry(self, index: int) -> tuple[np.ndarray | None, Condition | None]:
@@ -195,6 +203,7 @@ class Lecture:
 
     # -- what the screens show -------------------------------------------------------------------------
     def caption(self, index: int, answer: bool = False) -> str:
+        """The text shown under the picture for step ``index``, with its question and (once revealed) answer."""
         return caption_text(self.steps[index], answer)
 
     def camera(self, index: int) -> tuple[str, ...] | None:

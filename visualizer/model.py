@@ -75,6 +75,8 @@ TISSUES = {
 
 @dataclass(frozen=True)
 class Reference:
+    """A paper the model cites: a short key used in the file, the full citation, and its DOI if known."""
+
     key: str
     citation: str
     doi: str | None = None
@@ -121,10 +123,12 @@ class Interaction:
 
     @property
     def inhibits(self) -> bool:
+        """True for an inhibition (drawn as a T-bar), False for an activation."""
         return self.sign == INHIBITS
 
     @property
     def key(self) -> tuple[str, str, str]:
+        """(source, target, group): what identifies an interaction in the model and on the diagram."""
         return (self.source, self.target, self.group)
 
 
@@ -139,6 +143,8 @@ class Input:
 
 @dataclass(frozen=True)
 class Scenario:
+    """A named physiology (healthy, insulin resistant, ...): the level of each input it sets."""
+
     id: str
     label: str
     description: str = ""
@@ -200,6 +206,8 @@ ROLES = {
 
 @dataclass(frozen=True)
 class Model:
+    """A whole model: what the loaders build and check, the engine compiles and the scene draws."""
+
     title: str
     nodes: tuple[Node, ...]
     interactions: tuple[Interaction, ...]
@@ -225,6 +233,7 @@ class Model:
     # -- look-ups -------------------------------------------------------------
     @property
     def node_ids(self) -> list[str]:
+        """Every node id, in the model's order (the engine's state vector follows it)."""
         return [n.id for n in self.nodes]
 
     @cached_property
@@ -232,18 +241,22 @@ class Model:
         return {n.id: n for n in self.nodes}
 
     def node(self, node_id: str) -> Node:
+        """The node with this id (KeyError if there is none)."""
         return self._nodes_by_id[node_id]
 
     def reference(self, key: str) -> Reference | None:
+        """The reference with this key, or None."""
         return next((r for r in self.references if r.key == key), None)
 
     def scenario(self, scenario_id: str) -> Scenario:
+        """The scenario with this id (KeyError if there is none)."""
         for s in self.scenarios:
             if s.id == scenario_id:
                 return s
         raise KeyError(scenario_id)
 
     def intervention(self, intervention_id: str) -> Intervention:
+        """The intervention with this id (KeyError if there is none)."""
         for i in self.interventions:
             if i.id == intervention_id:
                 return i
@@ -251,6 +264,7 @@ class Model:
 
     @property
     def input_ids(self) -> list[str]:
+        """The nodes a scenario or ``--set`` can set."""
         return [i.node for i in self.inputs]
 
     @property
@@ -260,6 +274,7 @@ class Model:
 
     @property
     def has_positions(self) -> bool:
+        """True when every node has a position on the curated diagram (else one is laid out)."""
         return all(n.position is not None for n in self.nodes)
 
     def role(self, name: str) -> str | None:
@@ -267,7 +282,9 @@ class Model:
         return self.roles.get(name)
 
     def incoming(self, node_id: str) -> list[Interaction]:
+        """The interactions that act on ``node_id``."""
         return [i for i in self.interactions if i.target == node_id]
 
     def outgoing(self, node_id: str) -> list[Interaction]:
+        """The interactions ``node_id`` acts through."""
         return [i for i in self.interactions if i.source == node_id]

@@ -30,6 +30,8 @@ STATUSES = {
 
 @dataclass(frozen=True)
 class NodeRecovery:
+    """How far one node has come back: the fraction of the way from disease to health (None where not defined) and its status."""
+
     fraction: float | None
     status: str
 

@@ -21,6 +21,7 @@ def _root() -> Path:
 
 
 def resource_path(*parts: str) -> Path:
+    """A file of the built-in resources (models, storyboards, icons), in a checkout or an installed wheel."""
     return _root().joinpath(*parts)
 
 

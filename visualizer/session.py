@@ -88,19 +88,23 @@ class Timeline:
 
     @classmethod
     def for_network(cls, network: Network) -> "Timeline":
+        """A timeline from the network's fastest time constant (the knee) to three times its slowest."""
         slowest = float(network.tau.max(initial=1.0))
         fastest = float(network.tau.min(initial=1.0))
         return cls(end=3.0 * slowest, knee=fastest, unit=network.model.time_unit)
 
     def time(self, p):
+        """Simulated time at playhead position ``p`` (0..1; arrays welcome)."""
         p = np.clip(p, 0.0, 1.0)
         return self.knee * (np.power(1.0 + self.end / self.knee, p) - 1.0)
 
     def position(self, t):
+        """Playhead position (0..1) of simulated time ``t``; the inverse of :meth:`time`."""
         t = np.clip(t, 0.0, self.end)
         return np.log1p(t / self.knee) / np.log1p(self.end / self.knee)
 
     def label(self, p: float) -> str:
+        """The simulated time at ``p`` as a reader would say it ('3.5 h', '2.0 weeks')."""
         return format_time(float(self.time(p)), self.unit)
 
     def ticks(self) -> list[tuple[float, str]]:
@@ -145,6 +149,7 @@ class Playhead:
         self.speed_changed = Signal()
 
     def seek(self, p: float) -> None:
+        """Move to position ``p`` (clamped to 0..1); announces the new position if it changed."""
         p = float(min(max(p, 0.0), 1.0))
         if p != self.position:
             self.position = p
@@ -156,6 +161,7 @@ class Playhead:
         self.stop_at = float(min(max(stop, self.start_at), 1.0))
 
     def set_playing(self, playing: bool) -> None:
+        """Play or pause; playing from the stop point starts again from the step's start."""
         if playing and self.position >= self.stop_at and not self.loop:
             self.seek(self.start_at if self.start_at < self.stop_at else 0.0)
         if playing != self.playing:
@@ -163,9 +169,11 @@ class Playhead:
             self.playing_changed.emit(playing)
 
     def toggle(self) -> None:
+        """Play if paused, pause if playing (Space)."""
         self.set_playing(not self.playing)
 
     def set_speed(self, speed: float) -> None:
+        """Playback speed, clamped to the offered speeds (0.25x to 8x)."""
         speed = float(min(max(speed, self.SPEEDS[0]), self.SPEEDS[-1]))
         if speed != self.speed:
             self.speed = speed
@@ -223,6 +231,7 @@ class Session:
 
     # -- model -------------------------------------------------------------------
     def set_model(self, model: Model, scenario: str | None = None) -> None:
+        """Show another model in ``scenario`` (its default by default), at that scenario's steady state."""
         self.model = model
         self.network = Network(model)
         self.timeline = Timeline.for_network(self.network)
@@ -243,6 +252,7 @@ class Session:
 
     # -- condition -----------------------------------------------------------------
     def set_scenario(self, scenario: str | None) -> None:
+        """Switch scenario, simulating from the values on screen."""
         self.apply(self.condition.with_scenario(scenario))
 
     def set_intervention(self, intervention: str, intensity: float) -> None:
@@ -255,6 +265,7 @@ class Session:
         self.apply(self.condition.with_interventions(active))
 
     def set_knockout(self, node: str, knocked_out: bool) -> None:
+        """Knock ``node`` out (or restore it), simulating from the values on screen."""
         kos = set(self.condition.knockouts)
         (kos.add if knocked_out else kos.discard)(node)
         self.apply(self.condition.with_knockouts(kos))
@@ -296,7 +307,9 @@ class Session:
         if start is None and settle is None:
             raise ValueError("begin() needs a start state or a condition to settle in")
         self.condition = cond
-        self._simulate_from(self.values.copy() if start is None else np.array(start, float), spread=spread, settle=settle, rewind=rewind)
+        self._simulate_from(
+            self.values.copy() if start is None else np.array(start, float), spread=spread, settle=settle, rewind=rewind
+        )
         self.condition_changed.emit()
 
     # -- trajectory and values -------------------------------------------------------
@@ -378,9 +391,11 @@ class Session:
 
     @property
     def time(self) -> float:
+        """The simulated time at the playhead, in the model's unit."""
         return float(self.timeline.time(self.playhead.position))
 
     def value(self, node_id: str) -> float:
+        """The activity of one node at the playhead."""
         return float(self.values[self.network.index[node_id]])
 
     def recovery(self) -> dict[str, NodeRecovery] | None:

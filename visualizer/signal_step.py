@@ -23,6 +23,8 @@ ACTIVE_INHIBITION = 0.1
 
 @dataclass(frozen=True)
 class Block:
+    """Where the signal stops: the node, and the inhibitors that hold it back with how much each removes."""
+
     node: str
     inhibitors: tuple[tuple[str, float], ...]
     """(inhibitor id, fraction of the group's capacity it removes), strongest first."""
@@ -30,6 +32,8 @@ class Block:
 
 @dataclass
 class Hop:
+    """One step of the signal: the nodes it reaches, the interactions it travels, and where it is blocked."""
+
     reached: list[str] = field(default_factory=list)
     edges: list[tuple[str, str, str]] = field(default_factory=list)
     """Interaction keys (source, target, group) the signal travelled in this hop."""
@@ -100,6 +104,7 @@ class SignalWalk:
 
     @property
     def active(self) -> bool:
+        """True while a signal walk is shown."""
         return self.index >= 0
 
     def start(self, network: Network, values: np.ndarray, source: str, knockouts=()) -> None:
@@ -116,6 +121,7 @@ class SignalWalk:
         return True
 
     def stop(self) -> None:
+        """End the walk (every node is drawn as usual again)."""
         self.hops, self.index, self.source = [], -1, None
 
     @property
@@ -150,4 +156,5 @@ class SignalWalk:
 
     @property
     def blocks(self) -> list[Block]:
+        """Every block met so far, in the order the signal met them."""
         return [block for hop in self.shown for block in hop.blocked]

@@ -87,6 +87,7 @@ class Stage(Evented):
 
     @property
     def model(self) -> Model:
+        """The model on show (the session's)."""
         return self.session.model
 
     # -- highlights and the signal walk -------------------------------------------------------------
@@ -125,6 +126,7 @@ class Stage(Evented):
         return moved
 
     def stop_signal(self) -> None:
+        """End signal stepping, if it is under way."""
         if self.signal.active:
             self.signal.stop()
             self.events.signal.emit()
@@ -258,7 +260,7 @@ class Stage(Evented):
         self.session.reset()
         self.frame(None)
 
-    def copy(self, spread: bool | None = None) -> "Stage":
+    def copy(self, spread: bool | None = None) -> Stage:
         """An independent stage showing the same thing (for exports): its own session and lecture.
 
         ``spread`` sets the copy's :attr:`spread` (default: this stage's); a movie wants False.
@@ -275,7 +277,10 @@ class Stage(Evented):
         else:
             cond = session.condition
             if cond != twin_session.condition:
-                twin_session.begin(Condition(cond.scenario, dict(cond.interventions), dict(cond.inputs), cond.knockouts), session.trajectory.values[0])
+                twin_session.begin(
+                    Condition(cond.scenario, dict(cond.interventions), dict(cond.inputs), cond.knockouts),
+                    session.trajectory.values[0],
+                )
         twin_session.playhead.set_range(session.playhead.start_at, session.playhead.stop_at)
         twin_session.playhead.loop = session.playhead.loop
         twin_session.playhead.set_speed(session.playhead.speed)
@@ -315,7 +320,9 @@ def build_stage(
     if storyboard is not None:
         board, model = load_storyboard(Path(storyboard), load_model(model_path) if model_path else None)
         if not 1 <= step <= len(board.steps):
-            raise UserError(f"--step {step} is outside 1..{len(board.steps)} ({len(board.steps)} steps in {Path(storyboard).name})")
+            raise UserError(
+                f"--step {step} is outside 1..{len(board.steps)} ({len(board.steps)} steps in {Path(storyboard).name})"
+            )
     else:
         model = load_model(model_path) if model_path else load_builtin_model()
     session = Session(model, scenario)

@@ -65,6 +65,8 @@ _ANIMATE = ("start", "end", "speed", "loop")
 
 @dataclass(frozen=True)
 class Animation:
+    """A step's simulated time window (model time units), its playback speed and whether it loops."""
+
     start: float = 0.0
     end: float | None = None
     """Simulated time at which the step's animation stops (None: the end of the timeline)."""
@@ -74,6 +76,8 @@ class Animation:
 
 @dataclass(frozen=True)
 class Step:
+    """One lecture step as written in the file (groups expanded to node ids)."""
+
     title: str
     caption: str = ""
     notes: str = ""
@@ -93,6 +97,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Storyboard:
+    """A checked storyboard: its title, steps and the model file it names."""
+
     title: str
     steps: tuple[Step, ...]
     model_path: Path | None = None
@@ -101,6 +107,7 @@ class Storyboard:
 
 
 def builtin_storyboard_path() -> Path:
+    """The built-in lecture, 'Reversing insulin resistance' (inside the installed package too)."""
     from visualizer.resources import resource_path
 
     return resource_path("storyboards", "reversing_insulin_resistance.yaml")

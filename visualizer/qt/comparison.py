@@ -149,6 +149,7 @@ class ComparisonWindow(QWidget):
             base = Condition(cond.scenario, {}, dict(cond.inputs), cond.knockouts)
             self.right_session.begin(cond, settle=base, rewind=False)
             self._refresh_difference()
+
     def _left_changed(self) -> None:
         self.choices = comparison_choices(self.left_session)
         current = self.choice.currentText()

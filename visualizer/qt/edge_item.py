@@ -4,7 +4,7 @@ and the junction that visibly joins the inputs of an AND group."""
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt

@@ -21,10 +21,14 @@ def help_rows() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
 def _table(rows: list[tuple[str, str]]) -> str:
     cell = "style='padding:2px 12px'"
-    return "<table>" + "".join(
-        f"<tr><td align='right' {cell}><b>{html.escape(keys)}</b></td><td {cell}>{html.escape(what)}</td></tr>"
-        for keys, what in rows
-    ) + "</table>"
+    return (
+        "<table>"
+        + "".join(
+            f"<tr><td align='right' {cell}><b>{html.escape(keys)}</b></td><td {cell}>{html.escape(what)}</td></tr>"
+            for keys, what in rows
+        )
+        + "</table>"
+    )
 
 
 class HelpOverlay(QWidget):

@@ -58,9 +58,7 @@ class MainWindow(QMainWindow):
     plots_action: QAction
     loop_action: QAction
 
-    def __init__(
-        self, stage: Stage, model_path: Path | None = None, settings: QSettings | None = None, interactive: bool = True
-    ):
+    def __init__(self, stage: Stage, model_path: Path | None = None, settings: QSettings | None = None, interactive: bool = True):
         super().__init__()
         self.interactive = interactive
         """False for a window drawn once (a screenshot): no animation timer, nothing warmed up for later."""

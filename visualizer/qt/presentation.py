@@ -21,6 +21,7 @@ from visualizer.qt.pathway_view import PathwayView, hall_text_scale
 
 __all__ = ["StoryboardWatcher", "PresentationWindow", "PresenterWindow", "configure_hall_view"]
 
+
 def configure_hall_view(view: PathwayView, width: int, height: int) -> None:
     """What makes a view the hall's: edge to edge, no frame, overlay text sized for the screen.
 
