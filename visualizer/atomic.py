@@ -11,7 +11,8 @@ import glob
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from visualizer.problems import UserError
 

@@ -22,7 +22,7 @@ is within ``STEADY_TOL = 1e-6`` of its target ``F·Ymax`` (i.e. ``|dY/dt| < 1e-6
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -96,15 +96,15 @@ class Condition:
     inputs: Mapping[str, float] = field(default_factory=dict)
     knockouts: frozenset[str] = frozenset()
 
-    def with_interventions(self, interventions: Mapping[str, float]) -> "Condition":
+    def with_interventions(self, interventions: Mapping[str, float]) -> Condition:
         """The same condition with these interventions (and intensities) instead."""
         return Condition(self.scenario, dict(interventions), dict(self.inputs), self.knockouts)
 
-    def with_scenario(self, scenario: str | None) -> "Condition":
+    def with_scenario(self, scenario: str | None) -> Condition:
         """The same condition in another scenario."""
         return Condition(scenario, dict(self.interventions), dict(self.inputs), self.knockouts)
 
-    def with_knockouts(self, knockouts) -> "Condition":
+    def with_knockouts(self, knockouts) -> Condition:
         """The same condition with these nodes knocked out instead."""
         return Condition(self.scenario, dict(self.interventions), dict(self.inputs), frozenset(knockouts))
 
@@ -448,11 +448,8 @@ class Network:
             taken: list[set[int]] = []  # rows already touched by each group
             for col in range(self.size):
                 col_rows = pattern.indices[pattern.indptr[col] : pattern.indptr[col + 1]].tolist()
-                for g, rows_used in enumerate(taken):
-                    if rows_used.isdisjoint(col_rows):
-                        break
-                else:
-                    g = len(taken)
+                g = next((k for k, rows_used in enumerate(taken) if rows_used.isdisjoint(col_rows)), len(taken))
+                if g == len(taken):  # no group is free of these rows: start a new one
                     taken.append(set())
                 taken[g].update(col_rows)
                 groups[col] = g

@@ -23,7 +23,7 @@ ROW_SPACING = 120.0
 MAX_PER_ROW = 40
 
 
-def signalling_graph(model: Model) -> "nx.DiGraph":
+def signalling_graph(model: Model) -> nx.DiGraph:
     """The model as a directed graph; edges carry sign, group, weight and mechanism."""
     import networkx as nx  # imported here: the app starts faster on curated models that need no layout
 
@@ -35,7 +35,7 @@ def signalling_graph(model: Model) -> "nx.DiGraph":
     return graph
 
 
-def _depths(model: Model, graph: "nx.DiGraph") -> dict[str, int]:
+def _depths(model: Model, graph: nx.DiGraph) -> dict[str, int]:
     import networkx as nx
 
     sources = [i for i in model.input_ids if i in graph] or [n for n in graph if graph.in_degree(n) == 0]
@@ -73,7 +73,7 @@ def layered_positions(model: Model, sweeps: int = 4) -> dict[str, tuple[float, f
         for level in levels if down else reversed(levels):
             nodes = layers[level]
 
-            def key(n: str) -> tuple[float, int]:
+            def key(n: str, down: bool = down, level: int = level) -> tuple[float, int]:
                 nbrs = graph.predecessors(n) if down else graph.successors(n)
                 ranks = [rank[m] for m in nbrs if depth[m] != level]
                 return (sum(ranks) / len(ranks) if ranks else rank[n], order[n])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -87,7 +87,7 @@ class Timeline:
         self.times = self.time(self.positions)
 
     @classmethod
-    def for_network(cls, network: Network) -> "Timeline":
+    def for_network(cls, network: Network) -> Timeline:
         """A timeline from the network's fastest time constant (the knee) to three times its slowest."""
         slowest = float(network.tau.max(initial=1.0))
         fastest = float(network.tau.min(initial=1.0))
