@@ -252,7 +252,9 @@ def test_split_view_keeps_playheads_in_step_and_colours_differences(window, qtbo
     assert left_ampk.blue() > left_ampk.red(), "higher on the right: drawn blue"
     # the legend explains the difference colours, not activity
     view = compare.right_view
-    band_y = int(view.viewport().height() - view.legend_height() + 17)
+    from visualizer.qt.pathway_view import LEGEND_ROW
+
+    band_y = int(view.viewport().height() - view.caption_height() - view.legend_height() + LEGEND_ROW * view.text_scale / 2)
 
     def legend_has_orange():
         image = view.grab().toImage()

@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_condition_options(p)
     p.add_argument("--format", choices=("json", "csv"), default="json", help="json (default) or csv (a row per intensity)")
 
-    p = sub.add_parser("validate", help="check model files and list every problem")
+    p = sub.add_parser("validate", help="check model and storyboard files and list every problem (and a storyboard's warnings)")
     p.add_argument("files", nargs="+", metavar="FILE")
 
     p = sub.add_parser(
@@ -341,9 +341,23 @@ def _dose_response(args) -> int:
 
 def _validate(args) -> int:
     from visualizer.formats import load_model
+    from visualizer.formats.storyboard import load_storyboard, looks_like_storyboard
 
     status = EXIT_OK
     for name in args.files:
+        if str(name).lower().endswith((".yaml", ".yml")) and looks_like_storyboard(name):
+            try:
+                board, _ = load_storyboard(name)
+            except ModelError as exc:
+                status = EXIT_INVALID
+                for problem in exc.problems:
+                    print(problem)
+                print(f"{name}: {len(exc.problems)} problem{'s' if len(exc.problems) != 1 else ''}")
+                continue
+            for warning in board.warnings:
+                print(f"warning: {warning}")
+            print(f"{name}: valid storyboard ({len(board.steps)} steps, {len(board.warnings)} warnings)")
+            continue
         try:
             model = load_model(name)
         except ModelError as exc:

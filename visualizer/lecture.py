@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from visualizer.captions import ANSWER_MARK, QUESTION_MARK, caption_text
 from visualizer.engine import Condition, Network, Trajectory
 from visualizer.events import Signal
 from visualizer.formats.storyboard import Step, Storyboard
 from visualizer.session import Timeline, simulate_in_slices
 
-__all__ = ["StoryboardPlayer", "Lecture", "caption_text"]
+__all__ = ["StoryboardPlayer", "Lecture", "caption_text", "QUESTION_MARK", "ANSWER_MARK"]
 
 
 class StoryboardPlayer:
@@ -92,16 +93,6 @@ class StoryboardPlayer:
         self.index = min(self.index, self.count - 1)
         self.answer_shown = False
         self.step_changed.emit(self.index)
-
-
-def caption_text(step: Step, answer: bool = False) -> str:
-    """The caption shown for a step: its text, then its question, then (once revealed) the answer."""
-    text = step.caption
-    if step.question:
-        text += f"\n\nQuestion: {step.question}"
-        if answer and step.answer:
-            text += f"\nAnswer: {step.answer}"
-    return text
 
 
 class Lecture:

@@ -21,10 +21,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from visualizer.captions import page_layout, paginate
 from visualizer.engine import Condition
 from visualizer.events import Evented, Field
 from visualizer.formats.storyboard import Storyboard
-from visualizer.lecture import Lecture
+from visualizer.lecture import ANSWER_MARK, Lecture
 from visualizer.model import Model
 from visualizer.session import Session
 from visualizer.signal_step import SignalWalk
@@ -54,6 +55,9 @@ class Stage(Evented):
     and ``answer(index)``."""
 
     caption = Field("")
+    """The caption text on screen: the page shown of the step's caption, question and answer."""
+    caption_page = Field(None)
+    """(page, pages), 1-based, when the caption needs more than one screen; None when it fits on one."""
     heading = Field(None)
     """Replaces the model title in the title band (a lecture step's title)."""
     progress = Field(None)
@@ -81,6 +85,13 @@ class Stage(Evented):
         """Simulate a lecture step's change a slice per frame (screens); False finishes it at once (movies)."""
         self._showing: int | None = None
         """The lecture step whose canonical time course the session is computing or showing."""
+        self.page_layout = page_layout(1920, 1080)
+        """(characters per line, lines per page) of the caption box of the screen the lecture is shown on."""
+        self._caption_text = ""
+        self._pages: list[str] = [""]
+        self._page = 0
+        self._anchor = ""
+        """Words the page shown must hold when the caption is paged again for another screen."""
         session.condition_changed.connect(self._on_condition_changed)
         session.model_changed.connect(self._on_model_changed)
         session.trajectory_changed.connect(self._on_trajectory_changed)
@@ -160,7 +171,7 @@ class Stage(Evented):
         lecture.player.answer_revealed.disconnect(self._on_answer)
         self.lecture = None
         self._showing = None
-        self.caption = ""
+        self.set_caption("")
         self.heading = None
         self.progress = None
         self.visible = None
@@ -184,6 +195,50 @@ class Stage(Evented):
         """Jump to lecture step ``index`` (0-based); a cut, with the same picture as stepping there."""
         if self.lecture is not None:
             self.lecture.player.go(index)
+
+    def next(self) -> None:
+        """A clicker's next: the caption's next page, else the step's answer, else the next step."""
+        if self._page + 1 < len(self._pages):
+            self._show_page(self._page + 1)
+        elif self.lecture is not None:
+            self.lecture.player.next()
+
+    def previous(self) -> None:
+        """A clicker's previous: the caption's previous page, else the answer hidden, else the step before."""
+        if self._page > 0:
+            self._show_page(self._page - 1)
+        elif self.lecture is not None:
+            self.lecture.player.previous()
+
+    # -- the caption ---------------------------------------------------------------------------------
+    def set_screen(self, width: float, height: float) -> None:
+        """The lecture is shown on a ``width`` x ``height`` screen: page its captions for that screen."""
+        layout = page_layout(width, height)
+        if layout != self.page_layout:
+            self.page_layout = layout
+            self.set_caption(self._caption_text, keep_page=True)
+
+    def set_caption(self, text: str, page: int = 0, keep_page: bool = False, anchor: str = "") -> None:
+        """Show ``text`` as the caption, split into pages for the screen; ``page`` -1 is the last page.
+
+        With ``anchor`` the page holding that text is shown; with ``keep_page`` (the same text paged
+        for another screen) the page holding the words shown until now.
+        """
+        if keep_page:
+            anchor = self._anchor
+        self._caption_text = text
+        self._pages = paginate(text, *self.page_layout) if text else [""]
+        if anchor:
+            page = next((k for k, p in enumerate(self._pages) if anchor in " ".join(p.split())), page)
+        self._show_page(page % len(self._pages))
+        if anchor == ANSWER_MARK:
+            self._anchor = anchor
+
+    def _show_page(self, page: int) -> None:
+        self._page = page
+        self._anchor = " ".join(self._pages[page].split()[:6]) if page else ""
+        self.caption_page = (page + 1, len(self._pages)) if len(self._pages) > 1 else None
+        self.caption = self._pages[page]
 
     def _on_step(self, index: int) -> None:
         # one step forward glides and fades; jumps and steps back cut (the picture is the same)
@@ -215,7 +270,7 @@ class Stage(Evented):
             self.visible = None if step.visible is None else frozenset(step.visible)
             self.set_highlight("story", step.highlight)
             self.heading = step.title
-            self.caption = lecture.caption(index, answer=lecture.player.answer_shown)
+            self.set_caption(lecture.caption(index, answer=lecture.player.answer_shown))
             self.progress = (index + 1, lecture.player.count)
             self.frame(lecture.camera(index), glide=transition)
         finally:
@@ -225,7 +280,8 @@ class Stage(Evented):
 
     def _on_answer(self, index: int) -> None:
         assert self.lecture is not None
-        self.caption = self.lecture.caption(index, answer=True)
+        # the page where the answer starts (the question's pages were read already)
+        self.set_caption(self.lecture.caption(index, answer=True), anchor=ANSWER_MARK)
         self.session.playhead.set_playing(True)
         self.events.answer.emit(index)
 
@@ -288,7 +344,10 @@ class Stage(Evented):
         twin_session.playhead.set_playing(False)
         for layer, nodes in self.highlights.items():
             twin.set_highlight(layer, nodes)
-        twin.caption, twin.heading, twin.progress, twin.visible = self.caption, self.heading, self.progress, self.visible
+        twin.page_layout = self.page_layout
+        twin.set_caption(self._caption_text, self._page)
+        twin._anchor = self._anchor
+        twin.heading, twin.progress, twin.visible = self.heading, self.progress, self.visible
         twin.camera = self.camera
         return twin
 

@@ -39,10 +39,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from visualizer.captions import caption_text, page_layout, paginate
 from visualizer.formats.yaml_source import Checker, LineDict, read_yaml
 from visualizer.model import Model
+from visualizer.problems import Problem
 
-__all__ = ["Animation", "Step", "Storyboard", "load_storyboard", "builtin_storyboard_path"]
+__all__ = ["Animation", "Step", "Storyboard", "load_storyboard", "builtin_storyboard_path", "looks_like_storyboard"]
 
 _TOP = ("format", "title", "model", "description", "groups", "steps")
 _STEP = (
@@ -104,6 +106,8 @@ class Storyboard:
     model_path: Path | None = None
     description: str = ""
     source: str = ""
+    warnings: tuple[Problem, ...] = ()
+    """Things that work but a lecturer should know (a caption that needs a second screen at 1024x768)."""
 
 
 def builtin_storyboard_path() -> Path:
@@ -249,5 +253,38 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
         model_path,
         chk.text(top, "description", "storyboard") or "",
         str(path),
+        _caption_warnings(path, steps),
     )
     return board, model
+
+
+#: The smallest screen a lecture is checked for (an old projector).
+SMALLEST_SCREEN = (1024, 768)
+
+
+def _caption_warnings(path: Path, steps: list[Step]) -> tuple[Problem, ...]:
+    """Steps whose caption, question and answer need more than one screen at 1024x768."""
+    layout = page_layout(*SMALLEST_SCREEN)
+    out = []
+    for number, step in enumerate(steps, start=1):
+        pages = len(paginate(caption_text(step, answer=True), *layout))
+        if pages > 1:
+            out.append(
+                Problem(
+                    str(path),
+                    step.line,
+                    f"step {number}",
+                    f"the caption with its question and answer needs {pages} screens at "
+                    f"{SMALLEST_SCREEN[0]}x{SMALLEST_SCREEN[1]}; there it continues on the next click (shorten it to keep it on one)",
+                )
+            )
+    return tuple(out)
+
+
+def looks_like_storyboard(path: str | Path) -> bool:
+    """True for a YAML file whose top level has ``steps`` (a lecture, not a model)."""
+    try:
+        data = read_yaml(Path(path), "file")
+    except Exception:  # (a damaged file is for the real loader to describe)
+        return False
+    return isinstance(data, dict) and "steps" in data and "nodes" not in data

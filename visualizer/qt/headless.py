@@ -23,6 +23,7 @@ def headless_view(stage, size: tuple[int, int]):
     scene = PathwayScene(stage)
     view = PathwayView(scene)
     configure_hall_view(view, *size)
+    stage.set_screen(*size)  # captions paged as the hall pages them at this size
     view.frame_stage()
     scene.tick(0.4)  # dots and vesicles under way, as on screen
     return scene, view

@@ -57,6 +57,7 @@ class MovieMaker:
         self.view = PathwayView(self.scene)
         self.view.fast_glides = False  # every movie frame at full quality
         configure_hall_view(self.view, *self.size)  # the picture is the frame, not resampled to it
+        self.stage.set_screen(*self.size)
         self.view.frame_stage()
 
     # -- frames ------------------------------------------------------------------------------

@@ -197,7 +197,7 @@ class NodeItem(QGraphicsItem):
     def color(self) -> QColor:
         if self.knocked_out:
             return QColor(150, 150, 150)
-        return self.override if self.override is not None else activity_color(self.fraction)
+        return self.override if self.override is not None else activity_color(self.fraction, self.theme.name)
 
     # -- QGraphicsItem ---------------------------------------------------------------
     def boundingRect(self) -> QRectF:

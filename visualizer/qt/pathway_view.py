@@ -9,19 +9,31 @@ camera come from the scene's stage: every view of one stage shows the same.
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QLinearGradient, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 from shiboken6 import isValid
 
+from visualizer.captions import (
+    CAPTION_MARGIN,
+    CAPTION_MAX_FRACTION,
+    CAPTION_PADDING,
+    CAPTION_PX,
+    LABEL_PX,
+    LINE_HEIGHT_EM,
+    TITLE_PX,
+    hall_scale,
+)
 from visualizer.qt.pathway_scene import PathwayScene
 from visualizer.qt.theme import BADGES, activity_color
 
 __all__ = ["PathwayView"]
 
 ZOOM_STEP = 1.2
-TITLE_BAND = 72
-LEGEND_HEIGHT = 34
-CAPTION_HEIGHT = 110
+#: Heights in overlay units (pixels of a 760-pixel-high hall; see :mod:`visualizer.captions`).
+TITLE_BAND = 80
+LEGEND_ROW = 38
+#: A desktop window draws its overlay smaller than the hall does.
+DESKTOP_TEXT_SCALE = 0.72
 MIN_ZOOM, MAX_ZOOM = 0.05, 8.0
 #: Item pictures switched per frame before and after a camera glide (about 2 ms of drawing).
 GLIDE_BATCH = 12
@@ -29,27 +41,38 @@ GLIDE_BATCH = 12
 GLIDE_SECONDS = 0.8
 
 
-def hall_text_scale(height: int) -> float:
-    """How much larger the hall draws its overlay text than a desktop window (grows with the screen)."""
-    return max(1.0, min(height / 760.0, 2.5))
+def hall_text_scale(height: float) -> float:
+    """How much larger than at 760 pixels high the hall draws its overlay (it grows with the screen, without limit)."""
+    return hall_scale(height)
+
+
+def _font(px: float, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPixelSize(max(1, round(px)))
+    font.setBold(bold)
+    return font
 
 
 class PathwayView(QGraphicsView):
-    _title_font = QFont()
-    _title_font.setPixelSize(20)
-    _title_font.setBold(True)
-    _font = QFont()
-    _font.setPixelSize(13)
-    _small = QFont()
-    _small.setPixelSize(12)
+    """The diagram with its overlay: title band (heading, condition, step, clock), caption and legend.
+
+    Overlay sizes are in overlay units times :attr:`text_scale`: the hall sets it from its height
+    (titles at least H/30, every label and the caption at least H/40), desktop windows draw smaller.
+    """
+
+    _title_font = _font(TITLE_PX, bold=True)
+    _label_font = _font(LABEL_PX)
+    _caption_font = _font(CAPTION_PX)
 
     def __init__(self, scene: PathwayScene, parent=None):
         super().__init__(scene, parent)
         self.pathway = scene
         self.stage = scene.stage
         self.show_legend = True
-        self.text_scale = 1.0
+        self.text_scale = DESKTOP_TEXT_SCALE
         """Presentation mode enlarges the overlay text with the screen."""
+        self.hall = False
+        """Configured as the hall's view (see :func:`visualizer.qt.presentation.configure_hall_view`)."""
         self.follows_camera = True
         """Frame whatever the stage's camera asks for (a view the user is exploring may opt out)."""
         self._glide: tuple | None = None
@@ -169,7 +192,7 @@ class PathwayView(QGraphicsView):
         view = self.viewport().rect()
         if rect.isEmpty() or view.width() < 50 or view.height() < 50:
             return None
-        bottom = self.legend_height() + (self.caption_height() if self.caption else 0)
+        bottom = self.legend_height() + self.caption_height()
         free_w = max(view.width() - 20, 50)
         free_h = max(view.height() - self.title_band() - bottom - 10, 50)
         scale = min(free_w / rect.width(), free_h / rect.height(), MAX_ZOOM)
@@ -260,19 +283,48 @@ class PathwayView(QGraphicsView):
             pass
 
     def title_band(self) -> float:
+        """Height of the title band in viewport pixels."""
         return TITLE_BAND * self.text_scale
 
     def caption_height(self) -> float:
-        return CAPTION_HEIGHT * self.text_scale
-
-    def _legend_rows(self) -> int:
-        return 1 if self._logical_size()[0] >= 1000 else 2
+        """Height of the caption band (box and margins) in viewport pixels; 0 without a caption."""
+        return self._bands()[0] * self.text_scale
 
     def legend_height(self) -> float:
         """Height of the legend band in viewport pixels."""
-        if not self.show_legend:
-            return 0.0
-        return LEGEND_HEIGHT * self._legend_rows() * self.text_scale
+        return self._bands()[1] * self.text_scale
+
+    def caption_box(self) -> QRectF:
+        """Where the caption's box is drawn, in viewport pixels (empty without a caption)."""
+        width, height = self._logical_size()
+        box_h = self._bands()[0]
+        if not box_h:
+            return QRectF()
+        box = QRectF(CAPTION_MARGIN, height - box_h + 6, width - 2 * CAPTION_MARGIN, box_h - 16)
+        s = self.text_scale
+        return QRectF(box.x() * s, box.y() * s, box.width() * s, box.height() * s)
+
+    def _bands(self) -> tuple[float, float]:
+        """(caption band, legend band) heights in overlay units, laid out once per size and text."""
+        width, height = self._logical_size()
+        key = (round(width, 2), round(height, 2), self.caption, self.stage.caption_page, self.show_legend, self._legend_key())
+        if getattr(self, "_bands_key", None) != key:
+            self._bands_key = key
+            caption = 0.0
+            if self.caption:
+                text_h = self._caption_text_height(width)
+                marker = LABEL_PX * 1.3 if self.stage.caption_page is not None else 0.0  # room for "1/2 ▸ continues"
+                caption = min(text_h, CAPTION_MAX_FRACTION * height) + marker + 2 * CAPTION_PADDING + 16
+            rows = len(self._legend_rows(width)) if self.show_legend else 0
+            self._bands_value = (caption, rows * LEGEND_ROW)
+        return self._bands_value
+
+    def _caption_text_height(self, width: float) -> float:
+        metrics = QFontMetricsF(self._caption_font)
+        inner = width - 2 * (CAPTION_MARGIN + CAPTION_PADDING)
+        rect = metrics.boundingRect(QRectF(0, 0, inner, 1e6), int(Qt.TextFlag.TextWordWrap), self.caption)
+        lines = max(1, round(rect.height() / metrics.lineSpacing()))
+        return lines * max(metrics.lineSpacing(), LINE_HEIGHT_EM * CAPTION_PX * 0.92)
 
     def center_on_node(self, node_id: str) -> None:
         item = self.pathway.node_items.get(node_id)
@@ -325,7 +377,9 @@ class PathwayView(QGraphicsView):
         width, height = self._logical_size()
         scene = self.pathway
         session = scene.session
-        clock = 130 if width < 900 else 250
+        clock_text = session.timeline.label(session.playhead.position)
+        clock = self._clock_width()
+        caption_h, legend_h = self._bands()
         key = (
             width,
             height,
@@ -336,18 +390,17 @@ class PathwayView(QGraphicsView):
             self.condition_text(),
             self.progress,
             self.caption,
+            self.stage.caption_page,
             self.show_legend,
-            session.references is None,
-            self.colour_scale,
+            self._legend_key(),
         )
         bands = [(0.0, TITLE_BAND, lambda p: self._draw_title(p, width, clock))]
         bottom = height
-        if self.caption:
-            bottom -= CAPTION_HEIGHT
-            bands.append((bottom, CAPTION_HEIGHT, self._draw_caption))
-        if self.show_legend:
-            rows = LEGEND_HEIGHT * self._legend_rows()
-            bands.append((bottom - rows, rows, self._draw_legend))
+        if caption_h:
+            bottom -= caption_h
+            bands.append((bottom, caption_h, self._draw_caption))
+        if legend_h:
+            bands.append((bottom - legend_h, legend_h, self._draw_legend))
         if not self.cache_overlay:  # vector output: text stays text
             painter.scale(self.text_scale, self.text_scale)
             for _, _, draw in bands:
@@ -361,12 +414,12 @@ class PathwayView(QGraphicsView):
             painter.scale(self.text_scale, self.text_scale)
         painter.setPen(QColor(scene.theme.text))
         painter.setFont(self._title_font)
-        painter.drawText(
-            QRectF(width - clock - 10, 6, clock, 30),
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-            session.timeline.label(session.playhead.position),
-        )
+        painter.drawText(QRectF(width - clock - 14, 4, clock, 40), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, clock_text)
         painter.restore()
+
+    def _clock_width(self) -> float:
+        """Room for the clock: the widest time label it can show ('8.0 weeks')."""
+        return QFontMetricsF(self._title_font).horizontalAdvance("88.8 weeks") + 6
 
     def _picture(self, top: float, height: float, width: float, draw) -> QPixmap:
         """Paint one overlay band (drawn in overlay units at its place on the view) into a pixmap."""
@@ -388,31 +441,29 @@ class PathwayView(QGraphicsView):
         theme = scene.theme
         session = scene.session
         band = QColor(theme.background)
-        band.setAlpha(225)
-        painter.fillRect(QRectF(0, 0, width, 70), band)
+        band.setAlpha(235)
+        painter.fillRect(QRectF(0, 0, width, TITLE_BAND - 2), band)
         left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         painter.setPen(QColor(theme.text))
         painter.setFont(self._title_font)
-        title = painter.fontMetrics().elidedText(
-            self.heading or session.model.title, Qt.TextElideMode.ElideRight, int(width - clock - 30)
-        )
-        painter.drawText(QRectF(14, 6, width - clock - 24, 30), left, title)
-        painter.setFont(self._font)
+        room = width - clock - 42
+        title = painter.fontMetrics().elidedText(self.heading or session.model.title, Qt.TextElideMode.ElideRight, int(room))
+        painter.drawText(QRectF(14, 4, room, 40), left, title)
+        painter.setFont(self._label_font)
         painter.setPen(QColor(theme.muted_text))
-        condition = painter.fontMetrics().elidedText(self.condition_text(), Qt.TextElideMode.ElideRight, int(width - clock - 30))
-        painter.drawText(QRectF(14, 38, width - clock - 24, 24), left, condition)
-        painter.setFont(self._small)
+        progress = ""
         if self.progress is not None:
             step, steps = self.progress
-            painter.drawText(QRectF(width - clock - 10, 38, clock, 24), right, f"step {step} of {steps}")
+            progress = f"step {step} of {steps}"
             painter.fillRect(QRectF(0, 0, width * step / steps, 5), QColor(theme.activation))
-        else:
-            painter.drawText(
-                QRectF(width - clock - 10, 38, clock, 24),
-                right,
-                "since the last change" if clock < 200 else "simulated time since the last change",
-            )
+        elif self.hall or width >= 900:
+            progress = "since the last change"
+        progress_w = painter.fontMetrics().horizontalAdvance(progress) + 8 if progress else 0
+        condition = painter.fontMetrics().elidedText(self.condition_text(), Qt.TextElideMode.ElideRight, int(width - progress_w - 44))
+        painter.drawText(QRectF(14, 44, width - progress_w - 30, 30), left, condition)
+        if progress:
+            painter.drawText(QRectF(width - progress_w - 14, 44, progress_w, 30), right, progress)
 
     def _logical_size(self) -> tuple[float, float]:
         """The viewport in overlay units (presentation mode draws the overlay larger)."""
@@ -433,78 +484,126 @@ class PathwayView(QGraphicsView):
         return " + ".join(parts[:1]) + ("  |  " + " + ".join(parts[1:]) if len(parts) > 1 else "")
 
     def _draw_caption(self, painter: QPainter) -> None:
+        """The caption in a box that grows with it; a page marker when it continues on the next click."""
         theme = self.pathway.theme
-        width, height = self._logical_size()
-        box = QRectF(20, height - CAPTION_HEIGHT + 10, width - 40, CAPTION_HEIGHT - 20)
+        s = self.text_scale
+        outer = self.caption_box()
+        box = QRectF(outer.x() / s, outer.y() / s, outer.width() / s, outer.height() / s)
         back = QColor(theme.background)
-        back.setAlpha(235)
-        painter.setPen(QPen(QColor(theme.region_outline), 1))
+        back.setAlpha(240)
+        painter.setPen(QPen(QColor(theme.region_outline), 1.5))
         painter.setBrush(back)
-        painter.drawRoundedRect(box, 10, 10)
+        painter.drawRoundedRect(box, 12, 12)
         painter.setPen(QColor(theme.text))
-        font = QFont(self._font)
-        font.setPixelSize(16)
-        painter.setFont(font)
-        painter.drawText(box.adjusted(14, 8, -14, -8), Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignVCenter, self.caption)
+        painter.setFont(self._caption_font)
+        page = self.stage.caption_page
+        marker = LABEL_PX * 1.3 if page is not None else 0.0
+        inner = box.adjusted(CAPTION_PADDING, CAPTION_PADDING, -CAPTION_PADDING, -CAPTION_PADDING - marker)
+        painter.drawText(inner, int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft), self.caption)
+        if page is not None:
+            painter.setFont(self._label_font)
+            painter.setPen(QColor(theme.muted_text))
+            more = "  ▸ continues on the next click" if page[0] < page[1] else ""
+            painter.drawText(
+                box.adjusted(0, 0, -CAPTION_PADDING, -8),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
+                f"{page[0]}/{page[1]}{more}",
+            )
+
+    # -- the legend -------------------------------------------------------------------------
+    def _legend_key(self):
+        return (self.colour_scale, self.pathway.session.references is None, self.pathway.theme.name)
+
+    def _legend_entries(self) -> list[tuple[float, object]]:
+        """(width, paint(painter, x, y)) of each legend entry, in overlay units; y is the row's middle."""
+        theme = self.pathway.theme
+        metrics = QFontMetricsF(self._label_font)
+        entries: list[tuple[float, object]] = []
+        name, colours, reading = self.colour_scale or (
+            "Activity",
+            tuple(activity_color(k / 8, theme.name).name() for k in range(9)),
+            "low → high (and the bar)",
+        )
+
+        def scale(p: QPainter, x: float, y: float) -> None:
+            p.setPen(QColor(theme.text))
+            p.drawText(QPointF(x, y + 7), name)
+            gx = x + metrics.horizontalAdvance(name) + 10
+            grad = QLinearGradient(QPointF(gx, 0), QPointF(gx + 110, 0))
+            for k, colour in enumerate(colours):
+                grad.setColorAt(k / max(len(colours) - 1, 1), QColor(colour))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(grad)
+            p.drawRect(QRectF(gx, y - 9, 110, 18))
+            p.setPen(QPen(QColor(theme.region_outline), 1))  # (outside the scale, so its ends show their colour)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(QRectF(gx - 1, y - 10, 112, 20))
+            p.setPen(QColor(theme.muted_text))
+            p.drawText(QPointF(gx + 118, y + 7), reading)
+
+        entries.append((metrics.horizontalAdvance(name) + 10 + 118 + metrics.horizontalAdvance(reading) + 26, scale))
+
+        def activates(p: QPainter, x: float, y: float) -> None:
+            p.setPen(QPen(QColor(theme.activation), 3))
+            p.drawLine(QPointF(x, y), QPointF(x + 30, y))
+            p.setBrush(QColor(theme.activation))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.drawPolygon([QPointF(x + 38, y), QPointF(x + 26, y - 7), QPointF(x + 26, y + 7)])
+            p.setPen(QColor(theme.text))
+            p.drawText(QPointF(x + 46, y + 7), "activates")
+
+        entries.append((46 + metrics.horizontalAdvance("activates") + 26, activates))
+
+        def inhibits(p: QPainter, x: float, y: float) -> None:
+            p.setPen(QPen(QColor(theme.inhibition), 3))
+            p.drawLine(QPointF(x, y), QPointF(x + 32, y))
+            p.drawLine(QPointF(x + 32, y - 9), QPointF(x + 32, y + 9))
+            p.setPen(QColor(theme.text))
+            p.drawText(QPointF(x + 44, y + 7), "inhibits")
+
+        entries.append((44 + metrics.horizontalAdvance("inhibits") + 26, inhibits))
+        if self.pathway.session.references is not None:
+            for badge in BADGES.values():
+                label = badge.label.replace("Partly recovered", "Partial")
+
+                def paint_badge(p: QPainter, x: float, y: float, badge=badge, label=label) -> None:
+                    p.setPen(Qt.PenStyle.NoPen)
+                    p.setBrush(QColor(badge.color))
+                    p.drawEllipse(QPointF(x + 11, y), 11, 11)
+                    p.setPen(QColor("#FFFFFF"))
+                    p.drawText(QRectF(x, y - 11, 22, 22), Qt.AlignmentFlag.AlignCenter, badge.symbol)
+                    p.setPen(QColor(theme.text))
+                    p.drawText(QPointF(x + 28, y + 7), label)
+
+                entries.append((28 + metrics.horizontalAdvance(label) + 22, paint_badge))
+        return entries
+
+    def _legend_rows(self, width: float) -> list[list[tuple[float, object]]]:
+        """The legend's entries flowed into rows that fit the view's width."""
+        rows: list[list[tuple[float, object]]] = [[]]
+        x = 14.0
+        for entry in self._legend_entries():
+            if rows[-1] and x + entry[0] > width - 8:
+                rows.append([])
+                x = 14.0
+            rows[-1].append(entry)
+            x += entry[0]
+        return rows
 
     def _draw_legend(self, painter: QPainter) -> None:
-        """One band along the bottom: colour scale, edge types and (with references) the badges."""
+        """One band along the bottom, in as many rows as the width needs: colour scale, edge types, badges."""
         theme = self.pathway.theme
         width, height = self._logical_size()
-        band = LEGEND_HEIGHT * self._legend_rows()
-        top = height - band - (CAPTION_HEIGHT if self.caption else 0)
+        caption_h, legend_h = self._bands()
+        top = height - caption_h - legend_h
         back = QColor(theme.panel)
         back.setAlpha(240)
         painter.setPen(QPen(QColor(theme.region_outline), 1))
         painter.setBrush(back)
-        painter.drawRect(QRectF(-1, top, width + 2, band))
-        painter.setFont(self._small)
-        x, y = 12.0, top + LEGEND_HEIGHT / 2
-        name, colours, reading = self.colour_scale or (
-            "Activity",
-            tuple(activity_color(k / 8).name() for k in range(9)),
-            "off → full (also the bar)",
-        )
-        painter.setPen(QColor(theme.text))
-        painter.drawText(QPointF(x, y + 4), name)
-        x += max(56, painter.fontMetrics().horizontalAdvance(name) + 10)
-        grad = QLinearGradient(QPointF(x, 0), QPointF(x + 110, 0))
-        for k, colour in enumerate(colours):
-            grad.setColorAt(k / max(len(colours) - 1, 1), QColor(colour))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(grad)
-        painter.drawRect(QRectF(x, y - 7, 110, 14))
-        painter.setPen(QColor(theme.muted_text))
-        painter.drawText(QPointF(x + 116, y + 4), reading)
-        x += 124 + max(166, painter.fontMetrics().horizontalAdvance(reading))
-        painter.setPen(QPen(QColor(theme.activation), 2.4))
-        painter.drawLine(QPointF(x, y), QPointF(x + 30, y))
-        painter.setBrush(QColor(theme.activation))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawPolygon([QPointF(x + 36, y), QPointF(x + 26, y - 5), QPointF(x + 26, y + 5)])
-        painter.setPen(QColor(theme.text))
-        painter.drawText(QPointF(x + 44, y + 4), "activates")
-        x += 116
-        if band > LEGEND_HEIGHT:  # narrow view: inhibition and the badges get a row of their own
-            x, y = 12.0, y + LEGEND_HEIGHT
-        painter.setPen(QPen(QColor(theme.inhibition), 2.4))
-        painter.drawLine(QPointF(x, y), QPointF(x + 32, y))
-        painter.drawLine(QPointF(x + 32, y - 7), QPointF(x + 32, y + 7))
-        painter.setPen(QColor(theme.text))
-        painter.drawText(QPointF(x + 42, y + 4), "inhibits")
-        x += 110
-        if self.pathway.session.references is None:
-            return
-        for badge in BADGES.values():
-            label = badge.label.replace("Partly recovered", "Partial")
-            needed = 26 + painter.fontMetrics().horizontalAdvance(label) + 14
-            if x + needed > width:
-                break
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(badge.color))
-            painter.drawEllipse(QPointF(x + 8, y), 8, 8)
-            painter.setPen(QColor("#FFFFFF"))
-            painter.drawText(QRectF(x, y - 8, 16, 16), Qt.AlignmentFlag.AlignCenter, badge.symbol)
-            painter.setPen(QColor(theme.text))
-            painter.drawText(QPointF(x + 20, y + 4), label)
-            x += needed
+        painter.drawRect(QRectF(-1, top, width + 2, legend_h))
+        painter.setFont(self._label_font)
+        for row, entries in enumerate(self._legend_rows(width)):
+            x, y = 14.0, top + LEGEND_ROW * (row + 0.5)
+            for entry_width, paint in entries:
+                paint(painter, x, y)  # type: ignore[operator]
+                x += entry_width

@@ -31,6 +31,7 @@ def configure_hall_view(view: PathwayView, width: int, height: int) -> None:
     view.resize(width, height)
     view.viewport().resize(width, height)
     view.text_scale = hall_text_scale(height)
+    view.hall = True
 
 
 class StoryboardWatcher(QObject):
@@ -140,6 +141,8 @@ class PresentationWindow(QWidget):
         super().resizeEvent(event)
         self.blank.setGeometry(self.rect())
         configure_hall_view(self.view, self.view.width(), self.view.height())
+        ratio = self.devicePixelRatioF()
+        self.stage.set_screen(self.view.width() * ratio, self.view.height() * ratio)  # captions paged for this screen
         self.view.frame_stage()
 
     def eventFilter(self, obj, event) -> bool:
@@ -153,8 +156,7 @@ class PresentationWindow(QWidget):
             self._next()
 
     def _next(self) -> None:
-        if self.player is not None:
-            self.player.next()
+        self.stage.next()
 
     def keyPressEvent(self, event) -> None:
         key = event.key()
@@ -192,9 +194,9 @@ class PresentationWindow(QWidget):
         if player is None:
             super().keyPressEvent(event)
         elif key in self.NEXT:
-            player.next()
+            stage.next()
         elif key in self.PREVIOUS:
-            player.previous()
+            stage.previous()
         elif key == Qt.Key.Key_Home:
             player.first()
         elif key == Qt.Key.Key_End:
@@ -282,8 +284,7 @@ class PresenterWindow(QWidget):
         self.resize(640, 480)
 
     def _player_call(self, name: str) -> None:
-        if self.stage.lecture is not None:
-            getattr(self.stage.lecture.player, name)()
+        getattr(self.stage, name)()  # (pages of a long caption first, as the clicker does)
 
     def _on_step(self, *args) -> None:
         lecture = self.stage.lecture

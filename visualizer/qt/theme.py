@@ -1,8 +1,9 @@
 """Colours: the activity colour map, recovery badge colours and the light/dark/high-contrast themes.
 
-Activity uses viridis (perceptually uniform, readable in grey and by people
-with colour-vision deficiencies); badges use the Okabe–Ito palette and each
-also has its own symbol, so nothing depends on colour alone.
+Activity uses a ramp per kind of background, changing in hue and lightness like viridis
+but kept at a 3:1 contrast against the theme's background at every level; badges use the
+Okabe–Ito palette and each also has its own symbol and shape, so nothing depends on
+colour alone.
 """
 
 from __future__ import annotations
@@ -14,29 +15,33 @@ from PySide6.QtGui import QColor, QPalette
 
 __all__ = ["activity_color", "text_color_on", "BADGES", "Theme", "THEMES", "apply_palette"]
 
-# viridis at 9 evenly spaced stops (matplotlib's published values)
-_VIRIDIS = np.array(
-    [
-        (68, 1, 84),
-        (71, 44, 122),
-        (59, 81, 139),
-        (44, 113, 142),
-        (33, 144, 141),
-        (39, 173, 129),
-        (92, 200, 99),
-        (170, 220, 50),
-        (253, 231, 37),
-    ],
-    float,
-)
-_LUT = [QColor(*[int(round(np.interp(i / 255 * 8, np.arange(9), _VIRIDIS[:, c]))) for c in range(3)]) for i in range(256)]
+#: Activity ramps, off to full, one per kind of background. Every colour of a ramp keeps a contrast
+#: ratio of at least 3:1 (WCAG 1.4.11) against its theme's background and region fills, so a node
+#: at any activity stays visible; hue and lightness both change along each, as in viridis, and the
+#: level bar repeats the value without colour. Checked in tests/test_legibility.py.
+_RAMPS = {
+    # light backgrounds: every fill dark enough (relative luminance at most about 0.15)
+    "light": [(58, 12, 100), (50, 45, 140), (30, 85, 150), (10, 110, 120), (20, 120, 70), (60, 120, 20)],
+    # dark and black backgrounds: every fill light enough (relative luminance at least about 0.35)
+    "dark": [(150, 155, 215), (105, 170, 225), (60, 190, 180), (110, 205, 110), (180, 225, 60), (253, 231, 37)],
+}
+_THEME_RAMP = {"light": "light", "dark": "dark", "high_contrast": "dark"}
 
 
-def activity_color(fraction: float) -> QColor:
-    """Viridis colour of an activity fraction in [0, 1] (dark purple = off, yellow = fully on)."""
+def _lut(anchors) -> list[QColor]:
+    stops = np.array(anchors, float)
+    x = np.arange(len(stops))
+    return [QColor(*[int(round(np.interp(i / 255 * (len(stops) - 1), x, stops[:, c]))) for c in range(3)]) for i in range(256)]
+
+
+_LUTS = {name: _lut(anchors) for name, anchors in _RAMPS.items()}
+
+
+def activity_color(fraction: float, theme: str = "light") -> QColor:
+    """The colour of an activity fraction in [0, 1] on ``theme``'s background (a ramp from off to full)."""
     if not fraction == fraction:  # NaN
         fraction = 0.0
-    return _LUT[int(min(max(fraction, 0.0), 1.0) * 255 + 0.5)]
+    return _LUTS[_THEME_RAMP.get(theme, "light")][int(min(max(fraction, 0.0), 1.0) * 255 + 0.5)]
 
 
 def text_color_on(color: QColor) -> QColor:
