@@ -25,7 +25,7 @@ import numpy as np
 from visualizer.captions import ANSWER_MARK, QUESTION_MARK, caption_text
 from visualizer.engine import Condition, Network, Trajectory
 from visualizer.events import Signal
-from visualizer.formats.storyboard import Step, Storyboard
+from visualizer.formats.storyboard import Badges, Step, Storyboard
 from visualizer.session import Timeline, simulate_in_slices
 
 __all__ = ["StoryboardPlayer", "Lecture", "caption_text", "QUESTION_MARK", "ANSWER_MARK"]
@@ -165,6 +165,11 @@ class Lecture:
         end = self.steps[index].animate.end
         return self.timeline.end if end is None else min(float(end), self.timeline.end)
 
+    def rate(self, index: int) -> float:
+        """Playhead positions per second that play the step's whole span in its ``animate.seconds``."""
+        start, stop = self.span(index)
+        return max(stop - start, 1e-6) / self.steps[index].animate.seconds
+
     def span(self, index: int) -> tuple[float, float]:
         """Playhead positions (0..1) where the step's animation starts and stops."""
         animate = self.steps[index].animate
@@ -191,6 +196,38 @@ class Lecture:
     def remember(self, index: int, trajectory: Trajectory) -> None:
         """Keep the end state of a finished trajectory of step ``index`` (the session computed it the same way)."""
         self._ends.setdefault(index, trajectory.at(self.end_time(index)))
+
+    # -- badges -------------------------------------------------------------------------------------------
+    def badges(self, index: int) -> Badges:
+        """What step ``index``'s badges compare with: as written, else none for a healthy step, else recovery."""
+        step = self.steps[index]
+        if step.badges is not None:
+            return step.badges
+        model = self.network.model
+        cond = self.condition(index)
+        if cond.scenario == model.healthy_scenario and not cond.interventions and not cond.knockouts:
+            return Badges("none")  # nothing has to recover in health
+        return Badges("recovery" if model.has_references else "none")
+
+    def comparison(self, index: int) -> Trajectory | None:
+        """What a comparing step's values are set against, at the same moments: the previous step's end
+        (held), or the step's own start under the condition named in its badges. None for other modes."""
+        badges = self.badges(index)
+        times = self.timeline.times
+        if badges.mode == "previous" and index > 0:
+            end = self.end_state(index - 1)
+            return Trajectory(times, np.repeat(end[None, :], len(times), axis=0), list(self.network.node_ids))
+        if badges.mode != "condition":
+            return None
+        cond = Condition(
+            badges.scenario or self.condition(index).scenario, dict(badges.interventions), {}, frozenset(badges.knockouts)
+        )
+        start, settle = self.entry(index)
+        first = start if start is not None else self.network.steady_state(settle)
+        traj = Trajectory(times, np.repeat(np.asarray(first, float)[None, :], len(times), axis=0), list(self.network.node_ids))
+        for _ in simulate_in_slices(self.network, cond, traj, [1]):
+            pass
+        return traj
 
     # -- what the screens show -------------------------------------------------------------------------
     def caption(self, index: int, answer: bool = False) -> str:

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["STATUSES", "MIN_DIFFERENCE", "NodeRecovery", "classify", "recovery"]
+__all__ = ["STATUSES", "MIN_DIFFERENCE", "BEYOND", "NodeRecovery", "classify", "recovery"]
 
 MIN_DIFFERENCE = 0.05
+#: A node this far of the way back (125%) has gone past the healthy level, not just recovered.
+BEYOND = 1.25
 
 #: Every status, in the order the legend lists them, with a one-line meaning.
 STATUSES = {
+    "beyond": "past the healthy level (more than 125% of the way back), e.g. a trained muscle",
     "recovered": "back to at least 80% of the way to healthy",
     "partial": "between 20% and 80% of the way back",
     "unchanged": "still at the insulin-resistant level",
@@ -41,7 +44,9 @@ def classify(h: float, d: float, x: float) -> NodeRecovery:
     if abs(h - d) >= MIN_DIFFERENCE:
         fraction = (x - d) / (h - d)
         graded = round(fraction, 9)  # so 0.72 between 0.4 and 0.8 counts as exactly 0.8
-        if graded >= 0.8:
+        if graded > BEYOND:
+            status = "beyond"
+        elif graded >= 0.8:
             status = "recovered"
         elif graded >= 0.2:
             status = "partial"

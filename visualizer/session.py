@@ -144,6 +144,8 @@ class Playhead:
         """Where a loop restarts (a storyboard step may play only part of the timeline)."""
         self.stop_at = 1.0
         """Where playback stops (or loops back to ``start_at``)."""
+        self.rate = 1.0 / self.SECONDS_PER_PASS
+        """Positions per second at 1x: a lecture step sets it so its span plays in the step's time."""
         self.position_changed = Signal()
         self.playing_changed = Signal()
         self.speed_changed = Signal()
@@ -189,7 +191,7 @@ class Playhead:
         """Move forward by ``seconds`` of wall-clock time at the current speed (called per frame)."""
         if not self.playing:
             return
-        p = self.position + seconds * self.speed / self.SECONDS_PER_PASS
+        p = self.position + seconds * self.speed * self.rate
         if p >= self.stop_at:
             span = self.stop_at - self.start_at
             if self.loop and span > 0:

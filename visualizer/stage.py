@@ -30,10 +30,20 @@ from visualizer.model import Model
 from visualizer.session import Session
 from visualizer.signal_step import SignalWalk
 
-__all__ = ["Camera", "Stage", "HIGHLIGHT_LAYERS", "THEME_NAMES"]
+__all__ = ["BadgeView", "Camera", "Stage", "HIGHLIGHT_LAYERS", "THEME_NAMES", "build_stage"]
 
 HIGHLIGHT_LAYERS = ("story", "why")
 THEME_NAMES = ("light", "dark", "high_contrast")
+
+
+@dataclass(frozen=True, eq=False)
+class BadgeView:
+    """What the badges on the nodes say now: ``mode`` recovery, compare or none; a comparing step's
+    ``label`` ("the knockout alone") and ``reference`` (values at the same moments, or None)."""
+
+    mode: str = "recovery"
+    label: str = ""
+    reference: object = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,8 @@ class Stage(Evented):
     """None, "black" or "white": the hall covers the screen (B, W)."""
     theme = Field("light")
     show_healthy = Field(False)
+    badges = Field(BadgeView())
+    """What the badges compare with (a question hides them until its answer is revealed)."""
     """Mark the healthy reference level on every node's bar."""
     EXTRA_EVENTS = ("highlight", "signal", "lecture", "step", "answer")
 
@@ -176,8 +188,10 @@ class Stage(Evented):
         self.progress = None
         self.visible = None
         self.set_highlight("story", ())
+        self.badges = BadgeView("recovery" if self.model.has_references else "none")
         self.session.playhead.set_range(0.0, 1.0)
         self.session.playhead.loop = False
+        self.session.playhead.rate = 1.0 / self.session.playhead.SECONDS_PER_PASS
         if reframe:
             self.frame(None)
         self.events.lecture.emit()
@@ -261,6 +275,7 @@ class Stage(Evented):
         playhead = session.playhead
         playhead.set_range(begin, stop)
         playhead.loop = step.animate.loop
+        playhead.rate = lecture.rate(index)  # the step's whole span in its seconds
         playhead.set_speed(step.animate.speed)
         playhead.seek(begin)
         # a question holds the picture until its answer is revealed, which plays it
@@ -272,6 +287,8 @@ class Stage(Evented):
             self.heading = step.title
             self.set_caption(lecture.caption(index, answer=lecture.player.answer_shown))
             self.progress = (index + 1, lecture.player.count)
+            held = bool(step.question and step.answer) and not lecture.player.answer_shown
+            self.badges = BadgeView("none") if held else self._badge_view(index)
             self.frame(lecture.camera(index), glide=transition)
         finally:
             self.transition = False
@@ -282,12 +299,22 @@ class Stage(Evented):
         assert self.lecture is not None
         # the page where the answer starts (the question's pages were read already)
         self.set_caption(self.lecture.caption(index, answer=True), anchor=ANSWER_MARK)
+        self.badges = self._badge_view(index)
         self.session.playhead.set_playing(True)
         self.events.answer.emit(index)
+
+    def _badge_view(self, index: int) -> BadgeView:
+        assert self.lecture is not None
+        badges = self.lecture.badges(index)
+        if badges.mode in ("previous", "condition"):
+            label = badges.label or ("the step before" if badges.mode == "previous" else "the other condition")
+            return BadgeView("compare", label, self.lecture.comparison(index))
+        return BadgeView(badges.mode)
 
     # -- the session's changes ----------------------------------------------------------------------------
     def _on_condition_changed(self) -> None:
         self._showing = None  # (set again by _show_step when it is the lecture's own change)
+        self.badges = BadgeView("recovery" if self.model.has_references else "none")  # a step's comparison no longer holds
         self.stop_signal()
         self.set_highlight("why", ())
 
@@ -348,6 +375,7 @@ class Stage(Evented):
         twin.set_caption(self._caption_text, self._page)
         twin._anchor = self._anchor
         twin.heading, twin.progress, twin.visible = self.heading, self.progress, self.visible
+        twin.badges = self.badges
         twin.camera = self.camera
         return twin
 

@@ -44,7 +44,7 @@ from visualizer.formats.yaml_source import Checker, LineDict, read_yaml
 from visualizer.model import Model
 from visualizer.problems import Problem
 
-__all__ = ["Animation", "Step", "Storyboard", "load_storyboard", "builtin_storyboard_path", "looks_like_storyboard"]
+__all__ = ["Animation", "Badges", "Step", "Storyboard", "load_storyboard", "builtin_storyboard_path", "looks_like_storyboard"]
 
 _TOP = ("format", "title", "model", "description", "groups", "steps")
 _STEP = (
@@ -61,8 +61,16 @@ _STEP = (
     "question",
     "answer",
     "references",
+    "badges",
+    "expect",
+    "modules",
 )
-_ANIMATE = ("start", "end", "speed", "loop")
+_ANIMATE = ("start", "end", "speed", "loop", "seconds")
+_BADGES = ("label", "scenario", "interventions", "knockouts")
+BADGE_MODES = ("recovery", "previous", "none")
+DIRECTIONS = ("up", "down", "unchanged")
+#: How long a step's animation plays by default, in seconds of the lecture.
+STEP_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,25 @@ class Animation:
     """Simulated time at which the step's animation stops (None: the end of the timeline)."""
     speed: float = 1.0
     loop: bool = False
+    seconds: float = STEP_SECONDS
+    """How long the animation takes on screen: the step's whole simulated span plays in this time."""
+
+
+@dataclass(frozen=True)
+class Badges:
+    """What a step's badges compare with.
+
+    ``recovery``: how far each node has come back from the disease reference towards health;
+    ``previous``: higher or lower than at the end of the step before; ``none``: no badges;
+    ``condition``: higher or lower than the same moment under another condition (``label``
+    says which, e.g. "the knockout alone").
+    """
+
+    mode: str = "recovery"
+    label: str = ""
+    scenario: str | None = None
+    interventions: dict[str, float] = field(default_factory=dict)
+    knockouts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +121,12 @@ class Step:
     question: str = ""
     answer: str = ""
     references: tuple[str, ...] = ()
+    badges: Badges | None = None
+    """What the badges compare with; None chooses (recovery, or none for a healthy step)."""
+    expect: dict[str, str] = field(default_factory=dict)
+    """What the caption says happens: node -> up, down or unchanged over the step (tests hold the step to it)."""
+    modules: tuple[str, ...] | None = None
+    """Modules shown open (node by node); None opens those holding the step's nodes of interest."""
     line: int = 0
 
 
@@ -225,7 +258,25 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
                 if not isinstance(loop, bool):
                     chk.add(amap.line_of("loop"), label, "animate.loop must be true or false")
                     loop = False
-                animate = Animation(start, end, chk.number(amap, "speed", label, 1.0, 0.25, 8.0) or 1.0, loop)
+                seconds = chk.number(amap, "seconds", label, STEP_SECONDS, 1.0, 600.0) or STEP_SECONDS
+                animate = Animation(start, end, chk.number(amap, "speed", label, 1.0, 0.25, 8.0) or 1.0, loop, seconds)
+        badges = _badges(chk, entry, label, scenario_ids, intervention_ids, node_ids)
+        expect: dict[str, str] = {}
+        if "expect" in entry:
+            emap = chk.mapping(entry["expect"], entry.line_of("expect"), label)
+            for name, value in (emap or {}).items():
+                if name not in node_ids:
+                    chk.add(emap.line_of(name), label, f"expect: unknown node '{name}'")
+                elif value not in DIRECTIONS:
+                    chk.add(emap.line_of(name), label, f"expect.{name}: '{value}' must be one of: {', '.join(DIRECTIONS)}")
+                else:
+                    expect[str(name)] = str(value)
+        modules = None
+        if "modules" in entry:
+            module_ids = {m.id for m in model.modules}
+            modules = chk.text_list(entry, "modules", label)
+            chk.check_ids(modules, module_ids, entry.line_of("modules"), label, "module")
+            modules = tuple(m for m in modules if m in module_ids)
         steps.append(
             Step(
                 title=chk.text(entry, "title", label) or f"Step {number}",
@@ -241,6 +292,9 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
                 question=chk.text(entry, "question", label) or "",
                 answer=chk.text(entry, "answer", label) or "",
                 references=refs,
+                badges=badges,
+                expect=expect,
+                modules=modules,
                 line=entry.line,
             )
         )
@@ -256,6 +310,50 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
         _caption_warnings(path, steps),
     )
     return board, model
+
+
+def _badges(chk: Checker, entry: LineDict, label: str, scenario_ids, intervention_ids, node_ids) -> Badges | None:
+    """A step's ``badges``: recovery, previous, none, or a mapping naming the condition to compare with."""
+    if "badges" not in entry:
+        return None
+    value = entry["badges"]
+    line = entry.line_of("badges")
+    if isinstance(value, str):
+        if value not in BADGE_MODES:
+            chk.add(line, label, f"badges: '{value}' must be one of {', '.join(BADGE_MODES)}, or a condition to compare with")
+            return None
+        return Badges(value)
+    bmap = chk.mapping(value, line, label)
+    if bmap is None:
+        return None
+    chk.known_keys(bmap, f"{label} badges", _BADGES, required=("label",))
+    scenario = chk.text(bmap, "scenario", label, None)
+    if scenario is not None and scenario not in scenario_ids:
+        chk.add(
+            bmap.line_of("scenario"),
+            label,
+            f"badges: unknown scenario '{scenario}'; choose one of: {', '.join(sorted(scenario_ids))}",
+        )
+        scenario = None
+    interventions: dict[str, float] = {}
+    if "interventions" in bmap:
+        ivs = chk.mapping(bmap["interventions"], bmap.line_of("interventions"), label) or {}
+        for name, amount in ivs.items():
+            if name not in intervention_ids:
+                chk.add(
+                    ivs.line_of(name),
+                    label,
+                    f"badges: unknown intervention '{name}'; choose one of: {', '.join(sorted(intervention_ids))}",
+                )
+                continue
+            number = chk.number_value(amount, ivs.line_of(name), label, f"badges.interventions.{name}", None, 0.0, 1.0)
+            if number is not None:
+                interventions[str(name)] = number
+    knockouts = chk.text_list(bmap, "knockouts", label)
+    chk.check_ids(knockouts, node_ids, bmap.line_of("knockouts"), label, "node")
+    return Badges(
+        "condition", chk.text(bmap, "label", label) or "", scenario, interventions, tuple(k for k in knockouts if k in node_ids)
+    )
 
 
 #: The smallest screen a lecture is checked for (an old projector).

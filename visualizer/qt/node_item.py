@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from visualizer.model import Node
 from visualizer.qt.edge_item import on_screen
-from visualizer.qt.theme import BADGES, THEMES, Theme, activity_color, text_color_on
+from visualizer.qt.theme import BADGES, THEMES, Theme, activity_color, paint_badge, text_color_on
 
 __all__ = ["NodeItem", "glyph_path", "NODE_HEIGHT", "MIN_NODE_WIDTH"]
 
@@ -274,18 +274,7 @@ class NodeItem(QGraphicsItem):
             painter.drawLine(QPointF(x, bar.top() - 4), QPointF(x, bar.bottom() + 4))
 
     def _paint_badge(self, painter: QPainter, status: str) -> None:
-        badge = BADGES[status]
-        center = QPointF(self.rect.right() - 2, self.rect.top() + 2)
-        painter.setPen(QPen(QColor("#FFFFFF"), 1.5))
-        painter.setBrush(QColor(badge.color))
-        painter.drawEllipse(center, BADGE_RADIUS, BADGE_RADIUS)
-        painter.setPen(QColor("#FFFFFF"))
-        painter.setFont(self._badge_font)
-        painter.drawText(
-            QRectF(center.x() - BADGE_RADIUS, center.y() - BADGE_RADIUS, 2 * BADGE_RADIUS, 2 * BADGE_RADIUS),
-            Qt.AlignmentFlag.AlignCenter,
-            badge.symbol,
-        )
+        paint_badge(painter, BADGES[status], QPointF(self.rect.right() - 2, self.rect.top() + 2), BADGE_RADIUS)
 
     def boundary_point(self, toward: QPointF) -> QPointF:
         """Where a line from the centre towards ``toward`` (scene coordinates) leaves the glyph."""

@@ -31,6 +31,8 @@ __all__ = ["PathwayScene"]
 LARGE_MODEL = 400
 FADE_SECONDS = 0.6
 PIXMAP_CACHE_KB = 96 * 1024
+#: A comparing step marks a node higher or lower when it differs by this much of its range.
+COMPARE_DIFFERENCE = 0.05
 #: Opacity of what the signal has not reached while signal stepping.
 SIGNAL_DIM = 0.18
 
@@ -71,6 +73,7 @@ class PathwayScene(QGraphicsScene):
         events.signal.connect(self._on_signal)
         events.theme.connect(self._on_theme)
         events.show_healthy.connect(self.set_ghost)
+        events.badges.connect(self._on_badges)
 
     def disconnect_session(self) -> None:
         """Stop listening (called when the window closes)."""
@@ -83,6 +86,7 @@ class PathwayScene(QGraphicsScene):
         events.signal.disconnect(self._on_signal)
         events.theme.disconnect(self._on_theme)
         events.show_healthy.disconnect(self.set_ghost)
+        events.badges.disconnect(self._on_badges)
 
     # -- building ----------------------------------------------------------------
     def _build(self) -> None:
@@ -251,9 +255,24 @@ class PathwayScene(QGraphicsScene):
         if self.vesicles is not None:
             self.vesicles.set_level(float(fractions[net.index[self.vesicle_target]]))
         if not self.large:
+            for item, status in zip(self._node_list, self.statuses(values)):
+                item.set_status(status)
+
+    def statuses(self, values: np.ndarray) -> list[str | None]:
+        """The badge of every node (in the network's order) for what the stage's badges compare with."""
+        badges = self.stage.badges
+        net = self.session.network
+        if badges.mode == "recovery":
             status = self.session.recovery()
-            for nid, item in self.node_items.items():
-                item.set_status(status[nid].status if status is not None else None)
+            return [status[nid].status for nid in net.node_ids] if status is not None else [None] * net.size
+        if badges.mode == "compare" and badges.reference is not None:
+            reference = badges.reference.at(self.session.time)
+            delta = (values - reference) / np.where(net.ymax > 0, net.ymax, 1.0)
+            return ["higher" if d >= COMPARE_DIFFERENCE else "lower" if d <= -COMPARE_DIFFERENCE else None for d in delta]
+        return [None] * net.size
+
+    def _on_badges(self, *args) -> None:
+        self._on_values_change(self.session.values)
 
     def _changed(self, name: str, levels: np.ndarray) -> np.ndarray:
         """Indices whose level differs from the last frame's (all of them the first time)."""

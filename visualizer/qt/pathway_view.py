@@ -24,7 +24,7 @@ from visualizer.captions import (
     hall_scale,
 )
 from visualizer.qt.pathway_scene import PathwayScene
-from visualizer.qt.theme import BADGES, activity_color
+from visualizer.qt.theme import BADGE_SETS, BADGES, activity_color, paint_badge
 
 __all__ = ["PathwayView"]
 
@@ -414,7 +414,9 @@ class PathwayView(QGraphicsView):
             painter.scale(self.text_scale, self.text_scale)
         painter.setPen(QColor(scene.theme.text))
         painter.setFont(self._title_font)
-        painter.drawText(QRectF(width - clock - 14, 4, clock, 40), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, clock_text)
+        painter.drawText(
+            QRectF(width - clock - 14, 4, clock, 40), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, clock_text
+        )
         painter.restore()
 
     def _clock_width(self) -> float:
@@ -460,7 +462,9 @@ class PathwayView(QGraphicsView):
         elif self.hall or width >= 900:
             progress = "since the last change"
         progress_w = painter.fontMetrics().horizontalAdvance(progress) + 8 if progress else 0
-        condition = painter.fontMetrics().elidedText(self.condition_text(), Qt.TextElideMode.ElideRight, int(width - progress_w - 44))
+        condition = painter.fontMetrics().elidedText(
+            self.condition_text(), Qt.TextElideMode.ElideRight, int(width - progress_w - 44)
+        )
         painter.drawText(QRectF(14, 44, width - progress_w - 30, 30), left, condition)
         if progress:
             painter.drawText(QRectF(width - progress_w - 14, 44, progress_w, 30), right, progress)
@@ -499,7 +503,9 @@ class PathwayView(QGraphicsView):
         page = self.stage.caption_page
         marker = LABEL_PX * 1.3 if page is not None else 0.0
         inner = box.adjusted(CAPTION_PADDING, CAPTION_PADDING, -CAPTION_PADDING, -CAPTION_PADDING - marker)
-        painter.drawText(inner, int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft), self.caption)
+        painter.drawText(
+            inner, int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft), self.caption
+        )
         if page is not None:
             painter.setFont(self._label_font)
             painter.setPen(QColor(theme.muted_text))
@@ -512,7 +518,8 @@ class PathwayView(QGraphicsView):
 
     # -- the legend -------------------------------------------------------------------------
     def _legend_key(self):
-        return (self.colour_scale, self.pathway.session.references is None, self.pathway.theme.name)
+        badges = self.stage.badges
+        return (self.colour_scale, self.pathway.session.references is None, self.pathway.theme.name, badges.mode, badges.label)
 
     def _legend_entries(self) -> list[tuple[float, object]]:
         """(width, paint(painter, x, y)) of each legend entry, in overlay units; y is the row's middle."""
@@ -562,20 +569,27 @@ class PathwayView(QGraphicsView):
             p.drawText(QPointF(x + 44, y + 7), "inhibits")
 
         entries.append((44 + metrics.horizontalAdvance("inhibits") + 26, inhibits))
-        if self.pathway.session.references is not None:
-            for badge in BADGES.values():
-                label = badge.label.replace("Partly recovered", "Partial")
+        badges = self.stage.badges
+        shown = BADGE_SETS.get(badges.mode, ()) if self.pathway.session.references is not None or badges.mode == "compare" else ()
+        if shown and badges.mode == "compare":
+            heading = f"Compared with {badges.label}:"
 
-                def paint_badge(p: QPainter, x: float, y: float, badge=badge, label=label) -> None:
-                    p.setPen(Qt.PenStyle.NoPen)
-                    p.setBrush(QColor(badge.color))
-                    p.drawEllipse(QPointF(x + 11, y), 11, 11)
-                    p.setPen(QColor("#FFFFFF"))
-                    p.drawText(QRectF(x, y - 11, 22, 22), Qt.AlignmentFlag.AlignCenter, badge.symbol)
-                    p.setPen(QColor(theme.text))
-                    p.drawText(QPointF(x + 28, y + 7), label)
+            def paint_heading(p: QPainter, x: float, y: float) -> None:
+                p.setPen(QColor(theme.text))
+                p.drawText(QPointF(x, y + 7), heading)
 
-                entries.append((28 + metrics.horizontalAdvance(label) + 22, paint_badge))
+            entries.append((metrics.horizontalAdvance(heading) + 14, paint_heading))
+        for status in shown:
+            badge = BADGES[status]
+            label = badge.label.replace("Partly recovered", "Partial")
+
+            def paint_entry(p: QPainter, x: float, y: float, badge=badge, label=label) -> None:
+                paint_badge(p, badge, QPointF(x + 12, y), 11)
+                p.setFont(self._label_font)
+                p.setPen(QColor(theme.text))
+                p.drawText(QPointF(x + 30, y + 7), label)
+
+            entries.append((30 + metrics.horizontalAdvance(label) + 22, paint_entry))
         return entries
 
     def _legend_rows(self, width: float) -> list[list[tuple[float, object]]]:

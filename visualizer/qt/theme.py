@@ -10,10 +10,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-from PySide6.QtGui import QColor, QPalette
+import math
 
-__all__ = ["activity_color", "text_color_on", "BADGES", "Theme", "THEMES", "apply_palette"]
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen, QPolygonF
+
+__all__ = [
+    "activity_color",
+    "text_color_on",
+    "BADGES",
+    "BADGE_SETS",
+    "Theme",
+    "THEMES",
+    "apply_palette",
+    "badge_shape",
+    "paint_badge",
+]
 
 #: Activity ramps, off to full, one per kind of background. Every colour of a ramp keeps a contrast
 #: ratio of at least 3:1 (WCAG 1.4.11) against its theme's background and region fills, so a node
@@ -52,19 +65,32 @@ def text_color_on(color: QColor) -> QColor:
 
 @dataclass(frozen=True)
 class Badge:
+    """A status as the audience sees it: a symbol in a shape of its own, in an Okabe-Ito colour."""
+
     symbol: str
     color: str
     label: str
+    shape: str = "circle"
+    """circle, square, diamond, octagon, up, down or star: each status differs without its colour too."""
 
 
 #: Recovery status → symbol, Okabe–Ito colour, legend text.
 BADGES = {
-    "recovered": Badge("✓", "#009E73", "Recovered"),
-    "partial": Badge("◐", "#E69F00", "Partly recovered"),
-    "unchanged": Badge("–", "#8C8C8C", "Unchanged"),
-    "worse": Badge("✗", "#D55E00", "Worse"),
-    "boosted": Badge("▲", "#0072B2", "Boosted"),
-    "suppressed": Badge("▼", "#CC79A7", "Suppressed"),
+    "beyond": Badge("+", "#56B4E9", "Beyond healthy", "star"),
+    "recovered": Badge("✓", "#009E73", "Recovered", "circle"),
+    "partial": Badge("◐", "#E69F00", "Partly recovered", "square"),
+    "unchanged": Badge("–", "#5E5E5E", "Unchanged", "diamond"),
+    "worse": Badge("✗", "#D55E00", "Worse", "octagon"),
+    "boosted": Badge("", "#0072B2", "Boosted", "up"),
+    "suppressed": Badge("", "#CC79A7", "Suppressed", "down"),
+    "higher": Badge("", "#0072B2", "Higher", "up"),
+    "lower": Badge("", "#D55E00", "Lower", "down"),
+}
+#: Which badges each kind of comparison can show (the legend lists these).
+BADGE_SETS = {
+    "recovery": ("beyond", "recovered", "partial", "unchanged", "worse", "boosted", "suppressed"),
+    "compare": ("higher", "lower"),
+    "none": (),
 }
 
 
@@ -186,3 +212,49 @@ def apply_palette(app, theme: Theme) -> None:
     for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
         palette.setColor(QPalette.ColorGroup.Disabled, role, muted)
     app.setPalette(palette)
+
+
+def badge_shape(shape: str, center: QPointF, radius: float) -> QPolygonF:
+    """The outline of a badge: a polygon for every shape (a circle is a 24-gon)."""
+    cx, cy, r = center.x(), center.y(), radius
+    if shape == "square":
+        k = r * 0.9
+        points = [(-k, -k), (k, -k), (k, k), (-k, k)]
+    elif shape == "diamond":
+        points = [(0, -r * 1.15), (r * 1.15, 0), (0, r * 1.15), (-r * 1.15, 0)]
+    elif shape == "octagon":
+        points = [(r * math.cos(math.pi / 8 + k * math.pi / 4), r * math.sin(math.pi / 8 + k * math.pi / 4)) for k in range(8)]
+    elif shape == "up":
+        points = [(0, -r * 1.15), (r * 1.1, r * 0.8), (-r * 1.1, r * 0.8)]
+    elif shape == "down":
+        points = [(0, r * 1.15), (r * 1.1, -r * 0.8), (-r * 1.1, -r * 0.8)]
+    elif shape == "star":
+        points = [
+            (
+                (r * 1.2 if k % 2 == 0 else r * 0.55) * math.sin(k * math.pi / 5),
+                -(r * 1.2 if k % 2 == 0 else r * 0.55) * math.cos(k * math.pi / 5),
+            )
+            for k in range(10)
+        ]
+    else:
+        points = [(r * math.cos(k * math.pi / 12), r * math.sin(k * math.pi / 12)) for k in range(24)]
+    return QPolygonF([QPointF(cx + x, cy + y) for x, y in points])
+
+
+_BADGE_FONT = QFont()
+_BADGE_FONT.setBold(True)
+
+
+def paint_badge(painter: QPainter, badge: Badge, center: QPointF, radius: float) -> None:
+    """Draw one badge (shape, white edge, symbol) centred at ``center``: the nodes and the legend share it."""
+    painter.setPen(QPen(QColor("#FFFFFF"), max(1.0, radius * 0.15)))
+    painter.setBrush(QColor(badge.color))
+    painter.drawPolygon(badge_shape(badge.shape, center, radius))
+    if badge.symbol:
+        font = QFont(_BADGE_FONT)
+        font.setPixelSize(max(1, round(radius * 1.3)))
+        painter.setFont(font)
+        painter.setPen(QColor("#FFFFFF"))
+        painter.drawText(
+            QRectF(center.x() - radius, center.y() - radius, 2 * radius, 2 * radius), Qt.AlignmentFlag.AlignCenter, badge.symbol
+        )
