@@ -26,7 +26,7 @@ def main() -> None:
     window.open_storyboard(builtin_storyboard_path())
     seconds_per_step = 2.0 if reps == 3 else 4.0
     maker = MovieMaker(window.stage, (1920, 1080), fps=30)
-    total = maker.frame_count(storyboard_seconds=seconds_per_step)
+    total = maker.frame_count(storyboard_seconds=seconds_per_step, storyboard=True)
     start = time.perf_counter()
     maker.write(folder / "storyboard.mp4", maker.storyboard_frames(seconds_per_step), total)
     elapsed = time.perf_counter() - start

@@ -20,6 +20,7 @@ from visualizer.stage import Stage  # noqa: E402
 
 def luminance(color) -> float:
     """WCAG relative luminance of a QColor."""
+
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 

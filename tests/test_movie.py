@@ -65,7 +65,7 @@ def test_gif_of_a_storyboard_and_frames_are_deterministic(window, tmp_path):
     frames = []
     for name in ("a.gif", "b.gif"):
         maker = MovieMaker(window.stage, (240, 160), fps=4)
-        total = maker.frame_count(storyboard_seconds=0.5)
+        total = maker.frame_count(storyboard_seconds=0.5, storyboard=True)
         maker.write(tmp_path / name, maker.storyboard_frames(0.5), total)
         with Image.open(tmp_path / name) as gif:
             assert gif.n_frames == total
@@ -80,3 +80,17 @@ def test_cancelling_leaves_no_file(window, tmp_path):
     with pytest.raises(Cancelled):
         maker.write(tmp_path / "c.mp4", maker.animation_frames(0.0, 1.0, 2.0), 20)
     assert [p.name for p in tmp_path.iterdir() if p.name != "s.ini"] == [], "no movie and no temporary file"
+
+
+def test_a_storyboard_movie_plays_each_steps_whole_span(window, tmp_path):
+    """An exported movie showed at most 13 simulated minutes of a step whose caption said eight weeks go by."""
+    window.open_storyboard(builtin_storyboard_path())
+    maker = MovieMaker(window.stage, (160, 120), fps=5)
+    lecture = maker.stage.lecture
+    reached: dict[int, float] = {}
+    for _ in maker.storyboard_frames(2.0):
+        index = maker.stage.lecture.player.index
+        reached[index] = max(reached.get(index, 0.0), maker.session.time)
+    maker.close()
+    for index, step in enumerate(lecture.steps):
+        assert reached[index] == pytest.approx(lecture.end_time(index), rel=1e-6), f"step {index + 1} played to its end"

@@ -166,7 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fps", type=int, default=30, help="frames per second (default 30)")
     p.add_argument("--size", default="1280x720", metavar="WxH", help="frame size (default 1280x720)")
     p.add_argument(
-        "--seconds-per-step", type=float, default=4.0, metavar="S", help="how long each storyboard step is held (default 4)"
+        "--seconds-per-step",
+        type=float,
+        default=None,
+        metavar="S",
+        help="play each storyboard step's whole simulated span in S seconds (default: each step's own, 10 unless it says)",
     )
     p.add_argument("--seconds", type=float, default=10.0, metavar="S", help="length of an animation movie (default 10)")
 
@@ -436,7 +440,7 @@ def _render(args) -> int:
 
 def _export_movie(args) -> int:
     size = _size(args.size, low=64)
-    if not args.seconds_per_step > 0 or not args.seconds > 0:
+    if (args.seconds_per_step is not None and not args.seconds_per_step > 0) or not args.seconds > 0:
         raise UserError("--seconds and --seconds-per-step must be greater than 0")
     stage = _stage(args, args.storyboard, 1, show_end=False)
     from visualizer.qt.headless import export_movie

@@ -43,7 +43,7 @@ def render(out: Path, stage, size: tuple[int, int], dpi: int = 96) -> Path:
         scene.disconnect_session()
 
 
-def export_movie(out: Path, stage, fps: int, size, seconds_per_step: float, seconds: float, progress) -> tuple[Path, int]:
+def export_movie(out: Path, stage, fps: int, size, seconds_per_step: float | None, seconds: float, progress) -> tuple[Path, int]:
     """A movie of the stage's storyboard (or, without one, of the animation after the interventions start)."""
     from visualizer.qt.movie import MovieMaker
 
@@ -51,7 +51,7 @@ def export_movie(out: Path, stage, fps: int, size, seconds_per_step: float, seco
     application()
     maker = MovieMaker(stage, size, fps, progress)
     if maker.stage.lecture is not None:
-        total = maker.frame_count(storyboard_seconds=seconds_per_step)
+        total = maker.frame_count(storyboard_seconds=seconds_per_step, storyboard=True)
         frames = maker.storyboard_frames(seconds_per_step)
     else:
         total = maker.frame_count(animation_seconds=seconds)

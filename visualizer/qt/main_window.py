@@ -434,7 +434,7 @@ class MainWindow(QMainWindow):
             self.export_movie(Path(path))
 
     def export_movie(
-        self, path: Path, size=(1280, 720), fps: int = 30, seconds: float = 10.0, seconds_per_step: float = 4.0
+        self, path: Path, size=(1280, 720), fps: int = 30, seconds: float = 10.0, seconds_per_step: float | None = None
     ) -> bool:
         """The open storyboard (or else the current animation) as a movie, with a cancellable progress dialog.
 
@@ -465,7 +465,8 @@ class MainWindow(QMainWindow):
         try:
             maker = MovieMaker(self.stage, size, fps, progress)
             if maker.stage.lecture is not None:
-                frames, total = maker.storyboard_frames(seconds_per_step), maker.frame_count(storyboard_seconds=seconds_per_step)
+                frames = maker.storyboard_frames(seconds_per_step)
+                total = maker.frame_count(storyboard_seconds=seconds_per_step, storyboard=True)
             else:
                 frames, total = maker.animation_frames(0.0, 1.0, seconds), maker.frame_count(animation_seconds=seconds)
             maker.write(path, frames, total)

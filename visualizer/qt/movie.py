@@ -97,43 +97,70 @@ class MovieMaker:
             self._advance(1.0 / self.fps)
             yield self._frame()
 
-    def storyboard_frames(self, seconds_per_step: float):
-        """Every step of the storyboard, from the first: its transition, then the step held, captions burned in.
+    #: A question is shown, the picture held, for this long before its answer plays (seconds of movie).
+    QUESTION_SECONDS = 4.0
+    #: Each step's end is held this long before the next step.
+    HOLD_SECONDS = 1.0
 
-        A step with a question is shown with the question (the picture held) for half the step's
-        time before its answer is revealed and the step plays.
-        """
+    def _step_seconds(self, step, seconds_per_step: float | None) -> tuple[float, float, float]:
+        """(question held, animation, end held) of one step: the step's own ``animate.seconds`` unless overridden."""
+        play = seconds_per_step if seconds_per_step is not None else step.animate.seconds
+        question = min(self.QUESTION_SECONDS, 0.4 * play) if step.question and step.answer else 0.0
+        return question, play, self.HOLD_SECONDS
+
+    def storyboard_frames(self, seconds_per_step: float | None = None):
+        """Every step of the storyboard, from the first, as the hall plays it: a question held, then the step's
+        whole simulated span in its seconds (or ``seconds_per_step``), then its end held; captions burned in,
+        long ones turning their pages as the step plays."""
         lecture = self.stage.lecture
         if lecture is None:
             raise UserError("no storyboard is open")
-        player = self.stage.open_lecture(lecture.storyboard, 0).player  # from the first step, whatever the copy showed
+        lecture = self.stage.open_lecture(lecture.storyboard, 0)  # from the first step, whatever the copy showed
+        player = lecture.player
         self.view.frame_stage()
         self._reset_motion()
-        per_step = max(1, int(round(seconds_per_step * self.fps)))
+        playhead = self.session.playhead
         for index in range(player.count):
             if index > 0:
                 player.next()
-            if player.step.question and player.step.answer:
-                for _ in range(per_step // 2):
+            question, play, hold = self._step_seconds(player.step, seconds_per_step)
+            if question:
+                for _ in range(self._frames(question)):
                     self._play(1.0 / self.fps)
                     yield self._frame()
-                player.next()  # the answer
-            for _ in range(per_step):
+                while player.step.question and not player.answer_shown:
+                    self.stage.next()  # (through any pages of the question) to the answer
+            playhead.rate = lecture.rate(index) * player.step.animate.seconds / play
+            pages = self.stage.caption_page[1] if self.stage.caption_page else 1
+            frames = self._frames(play) + self._frames(hold)
+            for k in range(frames):
+                page = self.stage.caption_page
+                if page is not None and page[0] < page[1] and k >= frames * page[0] / pages:
+                    self.stage.next()  # the caption's next page, part way through the step
                 self._play(1.0 / self.fps)
                 yield self._frame()
+
+    def _frames(self, seconds: float) -> int:
+        return max(1, int(round(seconds * self.fps)))
 
     def _play(self, seconds: float) -> None:
         self.session.playhead.advance(seconds)
         self._advance(seconds)
 
-    def frame_count(self, storyboard_seconds: float | None = None, animation_seconds: float | None = None) -> int:
-        if storyboard_seconds is not None:
+    def frame_count(
+        self, storyboard_seconds: float | None = None, animation_seconds: float | None = None, storyboard: bool = False
+    ) -> int:
+        """Frames :meth:`storyboard_frames` (``storyboard``, or ``storyboard_seconds`` per step) or
+        :meth:`animation_frames` (``animation_seconds``) will make."""
+        if storyboard or storyboard_seconds is not None:
             lecture = self.stage.lecture
             if lecture is None:
                 raise UserError("no storyboard is open")
-            per_step = max(1, int(round(storyboard_seconds * self.fps)))
-            questions = sum(1 for s in lecture.steps if s.question and s.answer)
-            return per_step * len(lecture.steps) + (per_step // 2) * questions
+            total = 0
+            for step in lecture.steps:
+                question, play, hold = self._step_seconds(step, storyboard_seconds)
+                total += (self._frames(question) if question else 0) + self._frames(play) + self._frames(hold)
+            return total
         return max(2, int(round((animation_seconds or 0) * self.fps)))
 
     # -- writing ---------------------------------------------------------------------------
