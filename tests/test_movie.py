@@ -92,5 +92,5 @@ def test_a_storyboard_movie_plays_each_steps_whole_span(window, tmp_path):
         index = maker.stage.lecture.player.index
         reached[index] = max(reached.get(index, 0.0), maker.session.time)
     maker.close()
-    for index, step in enumerate(lecture.steps):
+    for index in range(len(lecture.steps)):
         assert reached[index] == pytest.approx(lecture.end_time(index), rel=1e-6), f"step {index + 1} played to its end"
