@@ -160,3 +160,48 @@ def test_a_step_plays_its_whole_span_in_its_seconds(stage):
         playhead.advance(1 / 60)
     assert not playhead.playing and playhead.position == pytest.approx(playhead.stop_at)
     assert stage.session.time == pytest.approx(120, rel=1e-6)
+
+
+def test_an_active_brakes_t_bar_pulses_visibly(make_window):
+    """The red T-bar 'pulse' changed brightness by 0.2%: now its width and strength swing clearly."""
+    from PySide6.QtGui import QImage, QPainter
+
+    window = make_window(size=(1200, 800))
+    window.animator.stop()
+    scene = window.scene
+    edge = max((e for e in scene.edge_items if e.inhibits), key=lambda e: e.activity)
+    assert edge.shows_pulse, "an active inhibitor pulses"
+
+    def ink(phase: float) -> float:
+        edge.phase = phase
+        image = QImage(120, 120, QImage.Format.Format_ARGB32)
+        image.fill(0)
+        painter = QPainter(image)
+        painter.translate(60 - edge._end.x(), 60 - edge._end.y())
+        edge.paint_pulse(painter)
+        painter.end()
+        return sum(image.pixelColor(x, y).alphaF() for x in range(120) for y in range(120))
+
+    strongest, weakest = ink(0.25), ink(0.75)
+    assert strongest > 3 * weakest, (strongest, weakest)
+
+
+def test_blocked_by_labels_are_as_large_as_every_overlay_label_whatever_the_zoom(make_window, qtbot):
+    from visualizer.captions import LABEL_PX, hall_scale
+    from visualizer.qt.presentation import configure_hall_view
+
+    window = make_window(size=(1200, 800))
+    window.session.jump(window.session.condition.with_scenario("insulin_resistant"))
+    view = window.view
+    configure_hall_view(view, 1920, 1080)
+    for zoom in (0.3, 1.5):
+        view.resetTransform()
+        view.scale(zoom, zoom)
+        window.stage.start_signal("insulin")
+        while window.stage.advance_signal():
+            pass
+        boxes = view.signal_label_boxes()
+        assert boxes, "the signal stops somewhere in insulin resistance"
+        text_px = LABEL_PX * view.text_scale
+        assert text_px >= 1080 / 40 and view.text_scale == pytest.approx(hall_scale(1080))
+        window.stage.stop_signal()

@@ -217,10 +217,10 @@ def test_signal_step_stops_visibly_at_the_active_inhibitor(window, qtbot):
     assert window.scene.node_items["irs1"].opacity() == 1.0
     assert window.scene.node_items["pi3k"].opacity() < 1.0, "the signal stops at IRS-1"
     assert window.scene.edges_by_interaction[("pkc_theta", "irs1", "insulin_signal")].flashing
-    labels = window.scene.signal_labels
-    assert any("Blocked by" in label.childItems()[0].text() and "PKCθ" in label.childItems()[0].text() for label in labels)
+    labels = [text for _, text, _ in window.view.signal_label_boxes()]
+    assert any("Blocked by" in text and "PKCθ" in text for text in labels), labels
     qtbot.keyClick(window.view, Qt.Key.Key_Escape)
-    assert not walk.active and not window.scene.signal_labels
+    assert not walk.active and not window.view.signal_label_boxes()
     assert window.scene.node_items["pi3k"].opacity() == 1.0
 
 

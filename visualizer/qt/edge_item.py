@@ -205,12 +205,13 @@ class EdgeItem(QGraphicsItem):
     def paint_pulse(self, painter: QPainter) -> None:
         """A T-bar that swells and fades at the blocked end while the inhibitor is active."""
         pulse = 0.5 + 0.5 * math.sin(self.phase * 2 * math.pi)
+        strength = min(1.0, 0.6 + self.activity)  # a weakly active brake still pulses where the hall can see it
         color = QColor(self.theme.inhibition)
-        color.setAlpha(int(60 + 150 * pulse * self.activity))
+        color.setAlpha(int(70 + 185 * pulse * strength))
         end, a = self._end, self._end_angle
-        half = TBAR + 5.0 * pulse * self.activity
+        half = TBAR + 7.0 * pulse * strength
         px, py = -math.sin(a) * half, math.cos(a) * half
-        pen = QPen(color, 3.0 + 5.0 * pulse * self.activity)
+        pen = QPen(color, 3.0 + 7.0 * pulse * strength)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         painter.setPen(pen)
         painter.drawLine(QPointF(end.x() - px, end.y() - py), QPointF(end.x() + px, end.y() + py))

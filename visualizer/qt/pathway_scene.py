@@ -13,8 +13,8 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPen, QPixmapCache
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QGraphicsScene, QGraphicsSimpleTextItem
+from PySide6.QtGui import QColor, QPixmapCache
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from visualizer.layout import with_layout
 from visualizer.stage import Stage
@@ -62,7 +62,6 @@ class PathwayScene(QGraphicsScene):
         self.vesicles: VesicleItem | None = None
         self._fading: dict = {}
         self.visible_nodes: set[str] | None = None
-        self.signal_labels: list[QGraphicsRectItem] = []
         self._build()
         session.model_changed.connect(self._build)
         session.values_changed.connect(self._on_values_change)
@@ -97,7 +96,6 @@ class PathwayScene(QGraphicsScene):
         self.group_edges.clear()
         self.junctions.clear()
         self.intervention_items.clear()
-        self.signal_labels.clear()
         self.vesicles = None
         model = with_layout(self.session.model)
         self.laid_out_model = model
@@ -357,9 +355,6 @@ class PathwayScene(QGraphicsScene):
     def _on_signal(self) -> None:
         """Signal stepping: what the signal has reached at full strength, the rest dimmed, blocks labelled."""
         walk = self.stage.signal
-        for label in self.signal_labels:
-            self.removeItem(label)
-        self.signal_labels.clear()
         lit = walk.lit_nodes if walk.active else None
         travelled = walk.lit_edges
         blocking = walk.blocking_edges
@@ -376,29 +371,20 @@ class PathwayScene(QGraphicsScene):
             out.setOpacity(shown)
             self.junctions[gkey].setOpacity(shown)
         self._on_highlight()
-        if walk.active:
-            for block in walk.blocks:
-                names = [f"{self.node_items[n].node.label} (−{removed:.0%})" for n, removed in block.inhibitors]
-                self._signal_label(block.node, "Blocked by " + ", ".join(names) if names else "Knocked out: the signal stops")
-        self.edge_layer.edge_changed()  # edge opacities live in the shared edge picture
+        self.edge_layer.edge_changed()
+        for view in self.views():
+            view.viewport().update()  # (the views draw the "Blocked by" labels)
 
-    def _signal_label(self, node_id: str, text: str) -> None:
-        item = self.node_items[node_id]
-        label = QGraphicsSimpleTextItem(text)
-        font = QFont()
-        font.setPixelSize(14)
-        font.setBold(True)
-        label.setFont(font)
-        label.setBrush(QColor("#FFFFFF"))
-        rect = label.boundingRect()
-        back = QGraphicsRectItem(rect.adjusted(-6, -3, 6, 3))
-        back.setBrush(QBrush(QColor("#B03A2E")))
-        back.setPen(QPen(QColor("#FFFFFF"), 1.5))
-        label.setParentItem(back)
-        back.setPos(item.pos() + QPointF(item.rect.right() + 14, -rect.height() / 2))
-        back.setZValue(30)
-        self.addItem(back)
-        self.signal_labels.append(back)
+    def signal_labels(self) -> list[tuple[str, str]]:
+        """(node, text) of every "Blocked by ..." label the signal walk shows (the views draw them on top)."""
+        walk = self.stage.signal
+        if not walk.active:
+            return []
+        out = []
+        for block in walk.blocks:
+            names = [f"{self.node_items[n].node.label} (−{removed:.0%})" for n, removed in block.inhibitors]
+            out.append((block.node, "Blocked by " + ", ".join(names) if names else "Knocked out: the signal stops"))
+        return out
 
     def _on_theme(self, name: str) -> None:
         self.set_theme(THEMES[name])

@@ -417,7 +417,34 @@ class PathwayView(QGraphicsView):
         painter.drawText(
             QRectF(width - clock - 14, 4, clock, 40), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, clock_text
         )
+        for _, text, box in self.signal_label_boxes():
+            self._draw_signal_label(painter, text, box)
         painter.restore()
+
+    _signal_font = _font(LABEL_PX, bold=True)
+
+    def signal_label_boxes(self) -> list[tuple[str, str, QRectF]]:
+        """Where each "Blocked by ..." label goes, in overlay units: beside its node, on screen, as large as
+        the other overlay labels whatever the zoom (H/40 in the hall)."""
+        out = []
+        metrics = QFontMetricsF(self._signal_font)
+        width, height = self._logical_size()
+        for node_id, text in self.pathway.signal_labels():
+            item = self.pathway.node_items[node_id]
+            right = self.mapFromScene(item.mapToScene(QPointF(item.rect.right(), 0)))
+            w, h = metrics.horizontalAdvance(text) + 16, metrics.height() + 8
+            x = min(max(right.x() / self.text_scale + 10, 4), width - w - 4)
+            y = min(max(right.y() / self.text_scale - h / 2, TITLE_BAND), height - h - 4)
+            out.append((node_id, text, QRectF(x, y, w, h)))
+        return out
+
+    def _draw_signal_label(self, painter: QPainter, text: str, box: QRectF) -> None:
+        painter.setPen(QPen(QColor("#FFFFFF"), 1.5))
+        painter.setBrush(QColor("#B03A2E"))
+        painter.drawRoundedRect(box, 6, 6)
+        painter.setFont(self._signal_font)
+        painter.setPen(QColor("#FFFFFF"))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def _clock_width(self) -> float:
         """Room for the clock: the widest time label it can show ('8.0 weeks')."""
