@@ -61,8 +61,11 @@ LINE_HEIGHT_EM = 1.25
 
 
 def hall_scale(height: float) -> float:
-    """How much larger than at :data:`REFERENCE_HEIGHT` the hall draws its overlay on a screen ``height`` high."""
-    return max(1.0, height / REFERENCE_HEIGHT)
+    """How much larger than at :data:`REFERENCE_HEIGHT` the hall draws its overlay on a screen ``height`` high.
+
+    Every size is a fixed share of the screen's height, small pictures (a movie on a slide) included.
+    """
+    return max(height, 1.0) / REFERENCE_HEIGHT
 
 
 def page_layout(width: float, height: float) -> tuple[int, int]:

@@ -174,6 +174,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seconds", type=float, default=10.0, metavar="S", help="length of an animation movie (default 10)")
 
+    p = sub.add_parser(
+        "export-slides",
+        help="write a storyboard as PowerPoint slides, each step's animation embedded (no display needed)",
+        description="A title slide, one slide per step (its picture, its animation as an H.264 movie that plays when "
+        "the slide opens or, for a question, when the answer is revealed; title, caption, question and answer as "
+        "editable text; the step's notes as speaker notes) and a references slide.",
+    )
+    p.add_argument("--storyboard", metavar="FILE", help="the storyboard (default: the built-in lecture)")
+    p.add_argument("--out", required=True, metavar="FILE.pptx", help="where to write the slides")
+    p.add_argument("--size", default="1920x1080", metavar="WxH", help="size of each step's movie (default 1920x1080)")
+    p.add_argument("--fps", type=int, default=25, help="frames per second of the movies (default 25)")
+    p.add_argument(
+        "--seconds-per-step",
+        type=float,
+        default=None,
+        metavar="S",
+        help="play each step's whole span in S seconds (default: each step's own, 10 unless it says)",
+    )
+
     p = sub.add_parser("present", help="start straight into full-screen presentation of a storyboard")
     p.add_argument("storyboard", nargs="?", metavar="STORYBOARD", help="storyboard file (default: the built-in lecture)")
     p.add_argument("--step", type=int, default=1, metavar="N", help="start at step N (default 1)")
@@ -453,6 +472,30 @@ def _export_movie(args) -> int:
     return EXIT_OK
 
 
+def _export_slides(args) -> int:
+    from visualizer.formats.storyboard import builtin_storyboard_path
+    from visualizer.stage import build_stage
+
+    size = _size(args.size, low=64)
+    if args.seconds_per_step is not None and not args.seconds_per_step > 0:
+        raise UserError("--seconds-per-step must be greater than 0")
+    if not 1 <= args.fps <= 60:
+        raise UserError(f"--fps {args.fps} must be between 1 and 60")
+    out = Path(args.out)
+    if out.suffix.lower() != ".pptx":
+        raise UserError(f"--out: '{out}' must end in .pptx")
+    stage = build_stage(storyboard=Path(args.storyboard) if args.storyboard else builtin_storyboard_path())
+    from visualizer.qt.application import application, ensure_display
+    from visualizer.qt.lecture_export import export_slides
+    from visualizer.qt.movie import terminal_progress
+
+    ensure_display(headless=True)
+    application()
+    path = export_slides(stage, out, size, args.fps, args.seconds_per_step, terminal_progress(sys.stderr))
+    print(f"wrote {path} ({len(stage.lecture.steps) + 2} slides)")  # type: ignore[union-attr]
+    return EXIT_OK
+
+
 def _present(args) -> int:
     from visualizer.formats.storyboard import builtin_storyboard_path, load_storyboard
 
@@ -489,6 +532,7 @@ COMMANDS = {
     "screenshot": _screenshot,
     "render": _render,
     "export-movie": _export_movie,
+    "export-slides": _export_slides,
     "present": _present,
     "open": _gui,
 }

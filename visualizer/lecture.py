@@ -223,7 +223,7 @@ class Lecture:
             badges.scenario or self.condition(index).scenario, dict(badges.interventions), {}, frozenset(badges.knockouts)
         )
         start, settle = self.entry(index)
-        first = start if start is not None else self.network.steady_state(settle)
+        first = start if start is not None else self.network.steady_state(settle or cond)
         traj = Trajectory(times, np.repeat(np.asarray(first, float)[None, :], len(times), axis=0), list(self.network.node_ids))
         for _ in simulate_in_slices(self.network, cond, traj, [1]):
             pass

@@ -263,8 +263,8 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
         badges = _badges(chk, entry, label, scenario_ids, intervention_ids, node_ids)
         expect: dict[str, str] = {}
         if "expect" in entry:
-            emap = chk.mapping(entry["expect"], entry.line_of("expect"), label)
-            for name, value in (emap or {}).items():
+            emap = chk.mapping(entry["expect"], entry.line_of("expect"), label) or LineDict()
+            for name, value in emap.items():
                 if name not in node_ids:
                     chk.add(emap.line_of(name), label, f"expect: unknown node '{name}'")
                 elif value not in DIRECTIONS:
@@ -337,7 +337,7 @@ def _badges(chk: Checker, entry: LineDict, label: str, scenario_ids, interventio
         scenario = None
     interventions: dict[str, float] = {}
     if "interventions" in bmap:
-        ivs = chk.mapping(bmap["interventions"], bmap.line_of("interventions"), label) or {}
+        ivs = chk.mapping(bmap["interventions"], bmap.line_of("interventions"), label) or LineDict()
         for name, amount in ivs.items():
             if name not in intervention_ids:
                 chk.add(

@@ -143,6 +143,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     A("present", "&Present", "start_presentation", ("F5",), "Full-screen lecture from the current step (Esc leaves)", "&Lecture"),
     A(
+        "export_slides",
+        "Export s&lides…",
+        "export_slides_dialog",
+        (),
+        "The lecture as PowerPoint slides, each step's animation embedded",
+        "&Lecture",
+        separator=True,
+    ),
+    A(
         "signal_start",
         "Step the signal from &insulin",
         "start_signal_step",

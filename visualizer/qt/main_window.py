@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from visualizer.formats import MODEL_SUFFIXES, builtin_model_path, load_model
 from visualizer.problems import ModelError, UserError
+from visualizer.session import Session
 from visualizer.stage import Stage
 from visualizer.qt.actions import ACTIONS, MENUS
 from visualizer.qt.animator import Animator
@@ -433,6 +434,26 @@ class MainWindow(QMainWindow):
             self.settings.setValue("export_folder", str(Path(path).parent))
             self.export_movie(Path(path))
 
+    def _progress(self, title: str, what: str):
+        """A cancellable progress dialog and the callback that feeds it: ``progress(done, total) -> keep going``."""
+        from PySide6.QtWidgets import QProgressDialog
+
+        dialog = QProgressDialog(f"{what}…", "Cancel", 0, 100, self)
+        dialog.setWindowTitle(title)
+        dialog.setMinimumDuration(0)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        started = time.monotonic()
+
+        def progress(done: int, total: int) -> bool:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+            left = (time.monotonic() - started) / max(done, 1) * (total - done)
+            dialog.setLabelText(f"{what}: frame {done} of {total}, about {left:.0f} s left")
+            QApplication.processEvents()
+            return not dialog.wasCanceled()
+
+        return dialog, progress
+
     def export_movie(
         self, path: Path, size=(1280, 720), fps: int = 30, seconds: float = 10.0, seconds_per_step: float | None = None
     ) -> bool:
@@ -441,28 +462,11 @@ class MainWindow(QMainWindow):
         The movie is made from a copy of the stage: the window keeps its step, interventions and
         time whether the export finishes, fails or is cancelled.
         """
-        from PySide6.QtWidgets import QProgressDialog
+        from visualizer.qt.movie import MovieMaker
 
-        from visualizer.qt.movie import Cancelled, MovieMaker
+        dialog, progress = self._progress("Export movie", "Rendering frames")
 
-        dialog = QProgressDialog("Rendering frames…", "Cancel", 0, 100, self)
-        dialog.setWindowTitle("Export movie")
-        dialog.setMinimumDuration(0)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        started = time.monotonic()
-
-        def progress(done: int, total: int) -> bool:
-            dialog.setMaximum(total)
-            dialog.setValue(done)
-            left = (time.monotonic() - started) / done * (total - done)
-            dialog.setLabelText(f"Frame {done} of {total}, about {left:.0f} s left")
-            QApplication.processEvents()
-            return not dialog.wasCanceled()
-
-        was_playing = self.session.playhead.playing
-        self.animator.stop()
-        self.session.playhead.set_playing(False)
-        try:
+        def run() -> None:
             maker = MovieMaker(self.stage, size, fps, progress)
             if maker.stage.lecture is not None:
                 frames = maker.storyboard_frames(seconds_per_step)
@@ -470,8 +474,20 @@ class MainWindow(QMainWindow):
             else:
                 frames, total = maker.animation_frames(0.0, 1.0, seconds), maker.frame_count(animation_seconds=seconds)
             maker.write(path, frames, total)
+
+        return self._run_export(run, dialog, path, "Movie export cancelled; no file was written")
+
+    def _run_export(self, run, dialog, path: Path, cancelled: str) -> bool:
+        """Run an export with the animation paused, then report it; nothing on screen changes either way."""
+        from visualizer.qt.movie import Cancelled
+
+        was_playing = self.session.playhead.playing
+        self.animator.stop()
+        self.session.playhead.set_playing(False)
+        try:
+            run()
         except Cancelled:
-            self.status_label.setText("Movie export cancelled; no file was written")
+            self.status_label.setText(cancelled)
             return False
         except UserError as exc:
             self.warn("Export failed", str(exc))
@@ -482,6 +498,44 @@ class MainWindow(QMainWindow):
             self.session.playhead.set_playing(was_playing)
         self.status_label.setText(f"Exported {path.name}")
         return True
+
+    def _lecture_stage(self) -> Stage:
+        """The stage a lecture export draws from: this one if a lecture is open, else a copy with the built-in lecture."""
+        if self.stage.lecture is not None:
+            return self.stage
+        from visualizer.formats.storyboard import builtin_storyboard_path, load_storyboard
+
+        board, model = load_storyboard(builtin_storyboard_path(), self.session.model)
+        twin = Stage(Session(model))
+        twin.open_lecture(board)
+        return twin
+
+    def export_slides_dialog(self) -> None:
+        folder = Path(self.setting("export_folder", str, str(Path.home())))
+        name = (self.stage.lecture.storyboard.title if self.stage.lecture else "lecture").replace(" ", "_").lower()
+        path, _ = QFileDialog.getSaveFileName(self, "Export slides", str(folder / f"{name}.pptx"), "PowerPoint slides (*.pptx)")
+        if path:
+            self.settings.setValue("export_folder", str(Path(path).parent))
+            if not path.lower().endswith(".pptx"):
+                path += ".pptx"
+            self.export_slides(Path(path))
+
+    def export_slides(self, path: Path, size=(1920, 1080), fps: int = 25, seconds_per_step: float | None = None) -> bool:
+        """The lecture as PowerPoint slides, with a cancellable progress dialog; the window keeps its state."""
+        from visualizer.qt.lecture_export import export_slides
+
+        try:
+            stage = self._lecture_stage()
+        except ModelError as exc:
+            self.show_problems(Path("storyboard"), exc.problems, "Cannot export slides")
+            return False
+        dialog, progress = self._progress("Export slides", "Rendering each step's animation")
+        return self._run_export(
+            lambda: export_slides(stage, path, size, fps, seconds_per_step, progress),
+            dialog,
+            path,
+            "Slide export cancelled; no file was written",
+        )
 
     def recent_models(self) -> list[str]:
         value = self.settings.value("recent_models", [])

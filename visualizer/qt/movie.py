@@ -23,7 +23,7 @@ from visualizer.qt.pathway_scene import PathwayScene
 from visualizer.qt.pathway_view import PathwayView
 from visualizer.qt.presentation import configure_hall_view
 
-__all__ = ["MOVIE_FORMATS", "Cancelled", "MovieMaker"]
+__all__ = ["MOVIE_FORMATS", "Cancelled", "MovieMaker", "write_mp4"]
 
 MOVIE_FORMATS = {".mp4": "MP4 movie (H.264)", ".gif": "animated GIF"}
 
@@ -140,6 +140,41 @@ class MovieMaker:
                 self._play(1.0 / self.fps)
                 yield self._frame()
 
+    def step_frames(self, index: int, seconds: float | None = None):
+        """One step on its own, as a slide plays it: the step reached (as by a jump: the same picture as
+        stepping there), its answer revealed, its whole span in ``seconds`` (its own by default), the end held."""
+        lecture = self.stage.lecture
+        if lecture is None:
+            raise UserError("no storyboard is open")
+        self.stage.go(index)
+        player = lecture.player
+        if player.step.question and player.step.answer and not player.answer_shown:
+            player.next()  # the slide plays the step once its answer is revealed
+        _, play, hold = self._step_seconds(player.step, seconds)
+        self.session.playhead.seek(self.session.playhead.start_at)
+        self.session.playhead.set_playing(True)
+        self.session.playhead.rate = lecture.rate(index) * player.step.animate.seconds / play
+        self.view.frame_stage()
+        self._reset_motion()
+        for _ in range(self._frames(play) + self._frames(hold)):
+            self._play(1.0 / self.fps)
+            yield self._frame()
+
+    def step_frame_count(self, index: int, seconds: float | None = None) -> int:
+        lecture = self.stage.lecture
+        if lecture is None:
+            raise UserError("no storyboard is open")
+        _, play, hold = self._step_seconds(lecture.steps[index], seconds)
+        return self._frames(play) + self._frames(hold)
+
+    @staticmethod
+    def save_frame(frame: np.ndarray, path: Path) -> None:
+        """Write one frame (as :meth:`_frame` makes them) as a PNG."""
+        height, width = frame.shape[:2]
+        image = QImage(frame.data, width, height, width * 4, QImage.Format.Format_RGB32)
+        if not image.save(str(path)):
+            raise UserError(f"{path}: could not write the picture")
+
     def _frames(self, seconds: float) -> int:
         return max(1, int(round(seconds * self.fps)))
 
@@ -171,7 +206,7 @@ class MovieMaker:
             raise UserError(
                 f"{path}: cannot write '{suffix or '(no extension)'}' movies; choose one of: {', '.join(MOVIE_FORMATS)}"
             )
-        writer = _write_mp4 if suffix == ".mp4" else _write_gif
+        writer = write_mp4 if suffix == ".mp4" else _write_gif
         try:
             return write_atomically(path, lambda tmp: writer(tmp, self._counted(frames, total), self.fps))
         finally:
@@ -190,7 +225,8 @@ class MovieMaker:
                 raise Cancelled()
 
 
-def _write_mp4(tmp: Path, frames, fps: int) -> None:
+def write_mp4(tmp: Path, frames, fps: int) -> None:
+    """Encode ``frames`` (height x width x 4, Qt's byte order) as H.264 into ``tmp`` with the ffmpeg of imageio-ffmpeg."""
     import imageio_ffmpeg
 
     writer = None

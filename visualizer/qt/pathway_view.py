@@ -8,6 +8,8 @@ camera come from the scene's stage: every view of one stage shows the same.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
@@ -69,6 +71,10 @@ class PathwayView(QGraphicsView):
         self.pathway = scene
         self.stage = scene.stage
         self.show_legend = True
+        self.show_title = True
+        """The title band (heading, condition, step); without it only the clock is drawn (slides have their own title)."""
+        self.show_caption = True
+        """The caption box (slides carry the caption as text of their own)."""
         self.text_scale = DESKTOP_TEXT_SCALE
         """Presentation mode enlarges the overlay text with the screen."""
         self.hall = False
@@ -284,7 +290,7 @@ class PathwayView(QGraphicsView):
 
     def title_band(self) -> float:
         """Height of the title band in viewport pixels."""
-        return TITLE_BAND * self.text_scale
+        return (TITLE_BAND if self.show_title else 48.0) * self.text_scale  # (without the band, room for the clock)
 
     def caption_height(self) -> float:
         """Height of the caption band (box and margins) in viewport pixels; 0 without a caption."""
@@ -307,11 +313,19 @@ class PathwayView(QGraphicsView):
     def _bands(self) -> tuple[float, float]:
         """(caption band, legend band) heights in overlay units, laid out once per size and text."""
         width, height = self._logical_size()
-        key = (round(width, 2), round(height, 2), self.caption, self.stage.caption_page, self.show_legend, self._legend_key())
+        key = (
+            round(width, 2),
+            round(height, 2),
+            self.caption,
+            self.stage.caption_page,
+            self.show_legend,
+            self.show_caption,
+            self._legend_key(),
+        )
         if getattr(self, "_bands_key", None) != key:
             self._bands_key = key
             caption = 0.0
-            if self.caption:
+            if self.caption and self.show_caption:
                 text_h = self._caption_text_height(width)
                 marker = LABEL_PX * 1.3 if self.stage.caption_page is not None else 0.0  # room for "1/2 ▸ continues"
                 caption = min(text_h, CAPTION_MAX_FRACTION * height) + marker + 2 * CAPTION_PADDING + 16
@@ -392,9 +406,13 @@ class PathwayView(QGraphicsView):
             self.caption,
             self.stage.caption_page,
             self.show_legend,
+            self.show_title,
+            self.show_caption,
             self._legend_key(),
         )
-        bands = [(0.0, TITLE_BAND, lambda p: self._draw_title(p, width, clock))]
+        bands: list[tuple[float, float, Callable[[QPainter], None]]] = []
+        if self.show_title:
+            bands.append((0.0, float(TITLE_BAND), lambda p: self._draw_title(p, width, clock)))
         bottom = height
         if caption_h:
             bottom -= caption_h
@@ -412,6 +430,12 @@ class PathwayView(QGraphicsView):
             for top, picture in self._overlay:
                 painter.drawPixmap(QPointF(0, top * self.text_scale), picture)
             painter.scale(self.text_scale, self.text_scale)
+        if not self.show_title:  # the clock alone, on a backing of its own
+            back = QColor(scene.theme.background)
+            back.setAlpha(225)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(back)
+            painter.drawRoundedRect(QRectF(width - clock - 22, 2, clock + 18, 44), 8, 8)
         painter.setPen(QColor(scene.theme.text))
         painter.setFont(self._title_font)
         painter.drawText(
