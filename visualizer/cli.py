@@ -193,6 +193,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="play each step's whole span in S seconds (default: each step's own, 10 unless it says)",
     )
 
+    p = sub.add_parser(
+        "export-html",
+        help="write a storyboard as one self-contained web page that plays offline in any browser",
+        description="The lecture as one HTML file with everything inline (nothing is fetched): each step's diagram "
+        "as SVG, its animation from the engine's own trajectories (every combination of the step's interventions), "
+        "captions, questions and answers, the presentation keys, and a prediction mode for students.",
+    )
+    p.add_argument("--storyboard", metavar="FILE", help="the storyboard (default: the built-in lecture)")
+    p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the page")
+    p.add_argument("--size", default="1600x900", metavar="WxH", help="size the diagrams are drawn at (default 1600x900)")
+
     p = sub.add_parser("present", help="start straight into full-screen presentation of a storyboard")
     p.add_argument("storyboard", nargs="?", metavar="STORYBOARD", help="storyboard file (default: the built-in lecture)")
     p.add_argument("--step", type=int, default=1, metavar="N", help="start at step N (default 1)")
@@ -496,6 +507,26 @@ def _export_slides(args) -> int:
     return EXIT_OK
 
 
+def _export_html(args) -> int:
+    from visualizer.formats.storyboard import builtin_storyboard_path
+    from visualizer.stage import build_stage
+
+    size = _size(args.size, low=320)
+    out = Path(args.out)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise UserError(f"--out: '{out}' must end in .html")
+    stage = build_stage(storyboard=Path(args.storyboard) if args.storyboard else builtin_storyboard_path())
+    from visualizer.qt.application import application, ensure_display
+    from visualizer.qt.movie import terminal_progress
+    from visualizer.qt.web_export import export_web
+
+    ensure_display(headless=True)
+    application()
+    path = export_web(stage, out, size, terminal_progress(sys.stderr, "steps"))
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(stage.lecture.steps)} steps)")  # type: ignore[union-attr]
+    return EXIT_OK
+
+
 def _present(args) -> int:
     from visualizer.formats.storyboard import builtin_storyboard_path, load_storyboard
 
@@ -533,6 +564,7 @@ COMMANDS = {
     "render": _render,
     "export-movie": _export_movie,
     "export-slides": _export_slides,
+    "export-html": _export_html,
     "present": _present,
     "open": _gui,
 }

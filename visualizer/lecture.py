@@ -12,6 +12,8 @@ stepping through 1-6 reaches, because both compute it the same way:
 * any other step starts from the steady state of its scenario with only what the two
   steps share ("weight loss alone" after "caloric restriction alone" means alone), and
   the first step from its scenario's steady state with its knockouts;
+* a step with ``start: previous`` grows out of the step before's end whatever changed (to watch
+  health turn into insulin resistance);
 * a step without a scenario keeps the scenario of the step before it.
 
 Every step's time course is computed by :func:`visualizer.session.simulate_in_slices`,
@@ -142,6 +144,8 @@ class Lecture:
         cond = self.condition(index)
         if index == 0:
             return Condition(cond.scenario, {}, {}, cond.knockouts)
+        if self.steps[index].start == "previous":
+            return None
         previous = self.condition(index - 1)
         shared = {k: v for k, v in previous.interventions.items() if cond.interventions.get(k) == v}
         if cond.scenario == previous.scenario and len(shared) == len(previous.interventions):
@@ -177,13 +181,15 @@ class Lecture:
         return start, float(self.timeline.position(self.end_time(index)))
 
     # -- states -----------------------------------------------------------------------------------------
-    def trajectory(self, index: int) -> Trajectory:
-        """The step's whole time course from its entry state, computed here (a jump needs it)."""
+    def trajectory(self, index: int, condition: Condition | None = None) -> Trajectory:
+        """The step's whole time course from its entry state, computed here (a jump needs it); with
+        ``condition``, the course another condition would take from the same start (a web page's toggles)."""
         start, settle = self.entry(index)
         times = self.timeline.times
         first = start if start is not None else np.zeros(self.network.size)
         traj = Trajectory(times, np.repeat(np.asarray(first, float)[None, :], len(times), axis=0), list(self.network.node_ids))
-        for _ in simulate_in_slices(self.network, self.condition(index), traj, [1], settle):
+        cond = self.condition(index) if condition is None else condition
+        for _ in simulate_in_slices(self.network, cond, traj, [1], settle):
             pass
         return traj
 

@@ -21,18 +21,23 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from visualizer.captions import page_layout, paginate
 from visualizer.engine import Condition
 from visualizer.events import Evented, Field
 from visualizer.formats.storyboard import Storyboard
 from visualizer.lecture import ANSWER_MARK, Lecture
 from visualizer.model import Model
+from visualizer.recovery import recovery
 from visualizer.session import Session
 from visualizer.signal_step import SignalWalk
 
 __all__ = ["BadgeView", "Camera", "Stage", "HIGHLIGHT_LAYERS", "THEME_NAMES", "build_stage"]
 
 HIGHLIGHT_LAYERS = ("story", "why")
+#: A comparing step marks a node higher or lower when it differs by this much of its range.
+COMPARE_DIFFERENCE = 0.05
 THEME_NAMES = ("light", "dark", "high_contrast")
 
 
@@ -208,6 +213,7 @@ class Stage(Evented):
     def go(self, index: int) -> None:
         """Jump to lecture step ``index`` (0-based); a cut, with the same picture as stepping there."""
         if self.lecture is not None:
+            self._previous = -2  # (even to the next step: a jump never glides or fades)
             self.lecture.player.go(index)
 
     def next(self) -> None:
@@ -302,6 +308,21 @@ class Stage(Evented):
         self.badges = self._badge_view(index)
         self.session.playhead.set_playing(True)
         self.events.answer.emit(index)
+
+    def statuses(self, values: np.ndarray, time: float) -> list[str | None]:
+        """The badge of every node (in the network's order) at ``values``, ``time`` into the change, for what
+        the badges compare with now: recovery, higher/lower than the reference, or none."""
+        badges = self.badges
+        net = self.session.network
+        if badges.mode == "recovery" and self.session.references is not None:
+            healthy, disease = self.session.references
+            status = recovery(net.node_ids, healthy, disease, values)
+            return [status[nid].status for nid in net.node_ids]
+        if badges.mode == "compare" and badges.reference is not None:
+            reference = badges.reference.at(time)
+            delta = (values - reference) / np.where(net.ymax > 0, net.ymax, 1.0)
+            return ["higher" if d >= COMPARE_DIFFERENCE else "lower" if d <= -COMPARE_DIFFERENCE else None for d in delta]
+        return [None] * net.size
 
     def _badge_view(self, index: int) -> BadgeView:
         assert self.lecture is not None

@@ -64,6 +64,7 @@ _STEP = (
     "badges",
     "expect",
     "modules",
+    "start",
 )
 _ANIMATE = ("start", "end", "speed", "loop", "seconds")
 _BADGES = ("label", "scenario", "interventions", "knockouts")
@@ -127,6 +128,9 @@ class Step:
     """What the caption says happens: node -> up, down or unchanged over the step (tests hold the step to it)."""
     modules: tuple[str, ...] | None = None
     """Modules shown open (node by node); None opens those holding the step's nodes of interest."""
+    start: str = "auto"
+    """Where the step starts: "previous" grows out of the end of the step before even across a change of
+    scenario (the audience watches health turn into insulin resistance); "auto" follows the usual rule."""
     line: int = 0
 
 
@@ -271,6 +275,7 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
                     chk.add(emap.line_of(name), label, f"expect.{name}: '{value}' must be one of: {', '.join(DIRECTIONS)}")
                 else:
                     expect[str(name)] = str(value)
+        start_rule = chk.choice(entry, "start", label, ("auto", "previous"), "auto") or "auto"
         modules = None
         if "modules" in entry:
             module_ids = {m.id for m in model.modules}
@@ -295,6 +300,7 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
                 badges=badges,
                 expect=expect,
                 modules=modules,
+                start=start_rule,
                 line=entry.line,
             )
         )

@@ -152,6 +152,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         separator=True,
     ),
     A(
+        "export_web",
+        "Export &web lecture…",
+        "export_web_dialog",
+        (),
+        "The lecture as one web page that plays offline in any browser, with a prediction mode for students",
+        "&Lecture",
+    ),
+    A(
         "signal_start",
         "Step the signal from &insulin",
         "start_signal_step",

@@ -434,7 +434,7 @@ class MainWindow(QMainWindow):
             self.settings.setValue("export_folder", str(Path(path).parent))
             self.export_movie(Path(path))
 
-    def _progress(self, title: str, what: str):
+    def _progress(self, title: str, what: str, unit: str = "frame"):
         """A cancellable progress dialog and the callback that feeds it: ``progress(done, total) -> keep going``."""
         from PySide6.QtWidgets import QProgressDialog
 
@@ -448,7 +448,7 @@ class MainWindow(QMainWindow):
             dialog.setMaximum(total)
             dialog.setValue(done)
             left = (time.monotonic() - started) / max(done, 1) * (total - done)
-            dialog.setLabelText(f"{what}: frame {done} of {total}, about {left:.0f} s left")
+            dialog.setLabelText(f"{what}: {unit} {done} of {total}, about {left:.0f} s left")
             QApplication.processEvents()
             return not dialog.wasCanceled()
 
@@ -509,6 +509,30 @@ class MainWindow(QMainWindow):
         twin = Stage(Session(model))
         twin.open_lecture(board)
         return twin
+
+    def export_web_dialog(self) -> None:
+        folder = Path(self.setting("export_folder", str, str(Path.home())))
+        name = (self.stage.lecture.storyboard.title if self.stage.lecture else "lecture").replace(" ", "_").lower()
+        path, _ = QFileDialog.getSaveFileName(self, "Export web lecture", str(folder / f"{name}.html"), "Web page (*.html)")
+        if path:
+            self.settings.setValue("export_folder", str(Path(path).parent))
+            if not path.lower().endswith((".html", ".htm")):
+                path += ".html"
+            self.export_web(Path(path))
+
+    def export_web(self, path: Path, size=(1600, 900)) -> bool:
+        """The lecture as a self-contained web page, with a cancellable progress dialog; the window keeps its state."""
+        from visualizer.qt.web_export import export_web
+
+        try:
+            stage = self._lecture_stage()
+        except ModelError as exc:
+            self.show_problems(Path("storyboard"), exc.problems, "Cannot export the web lecture")
+            return False
+        dialog, progress = self._progress("Export web lecture", "Drawing and simulating each step", "step")
+        return self._run_export(
+            lambda: export_web(stage, path, size, progress), dialog, path, "Web export cancelled; no file was written"
+        )
 
     def export_slides_dialog(self) -> None:
         folder = Path(self.setting("export_folder", str, str(Path.home())))

@@ -271,7 +271,7 @@ def _write_gif(tmp: Path, frames, fps: int) -> None:
     )
 
 
-def terminal_progress(stream) -> Callable[[int, int], bool]:
+def terminal_progress(stream, unit: str = "frames") -> Callable[[int, int], bool]:
     """A one-line progress bar with time left, for a terminal; silent when output is not one."""
     started = time.monotonic()
     if not stream.isatty():
@@ -281,7 +281,7 @@ def terminal_progress(stream) -> Callable[[int, int], bool]:
         elapsed = time.monotonic() - started
         left = elapsed / done * (total - done) if done else 0.0
         filled = int(30 * done / total)
-        stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} frames, {left:4.0f} s left")
+        stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {unit}, {left:4.0f} s left")
         if done == total:
             stream.write("\n")
         stream.flush()

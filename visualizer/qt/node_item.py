@@ -206,9 +206,13 @@ class NodeItem(QGraphicsItem):
     def shape(self) -> QPainterPath:
         return self._path
 
+    marks: tuple[QColor, QColor] | None = None
+    """(fill, text) stand-ins for a web export, which recolours the node as its animation plays and draws
+    its level bar and badge itself; None draws the node as usual."""
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget=None) -> None:
         theme = self.theme
-        fill = self.color
+        fill = self.color if self.marks is None else self.marks[0]
         if not self.detail and QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform()) < 0.3:
             painter.fillRect(self.rect, fill)  # far out on a large model: a coloured block is all that shows
             return
@@ -229,7 +233,7 @@ class NodeItem(QGraphicsItem):
         if lod < 0.2 or not self.detail:
             return
         rect = self.rect
-        text_color = text_color_on(fill)
+        text_color = text_color_on(fill) if self.marks is None else self.marks[1]
         # Zoomed out (a small window, a projector), the label grows inside its glyph towards
         # LABEL_MIN_PX on screen, as far as the glyph has room for it.
         text_w, text_h = self._text_size.width(), self._text_size.height()
@@ -246,13 +250,14 @@ class NodeItem(QGraphicsItem):
             painter.scale(scale, scale)
             painter.drawStaticText(QPointF(-text_w / 2, -text_h / 2), self._text)
             painter.restore()
-        self._paint_bar(painter, text_color)
+        if self.marks is None:
+            self._paint_bar(painter, text_color)
         if self.knocked_out:
             painter.setPen(QPen(QColor("#D55E00"), 3))
             inset = rect.adjusted(14, 8, -14, -8)
             painter.drawLine(inset.topLeft(), inset.bottomRight())
             painter.drawLine(inset.topRight(), inset.bottomLeft())
-        elif self.status is not None and self.status in BADGES:
+        elif self.status is not None and self.status in BADGES and self.marks is None:
             self._paint_badge(painter, self.status)
 
     def _paint_bar(self, painter: QPainter, text_color: QColor) -> None:

@@ -31,8 +31,6 @@ __all__ = ["PathwayScene"]
 LARGE_MODEL = 400
 FADE_SECONDS = 0.6
 PIXMAP_CACHE_KB = 96 * 1024
-#: A comparing step marks a node higher or lower when it differs by this much of its range.
-COMPARE_DIFFERENCE = 0.05
 #: Opacity of what the signal has not reached while signal stepping.
 SIGNAL_DIM = 0.18
 
@@ -258,16 +256,7 @@ class PathwayScene(QGraphicsScene):
 
     def statuses(self, values: np.ndarray) -> list[str | None]:
         """The badge of every node (in the network's order) for what the stage's badges compare with."""
-        badges = self.stage.badges
-        net = self.session.network
-        if badges.mode == "recovery":
-            status = self.session.recovery()
-            return [status[nid].status for nid in net.node_ids] if status is not None else [None] * net.size
-        if badges.mode == "compare" and badges.reference is not None:
-            reference = badges.reference.at(self.session.time)
-            delta = (values - reference) / np.where(net.ymax > 0, net.ymax, 1.0)
-            return ["higher" if d >= COMPARE_DIFFERENCE else "lower" if d <= -COMPARE_DIFFERENCE else None for d in delta]
-        return [None] * net.size
+        return self.stage.statuses(values, self.session.time)
 
     def _on_badges(self, *args) -> None:
         self._on_values_change(self.session.values)

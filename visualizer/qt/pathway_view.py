@@ -75,6 +75,8 @@ class PathwayView(QGraphicsView):
         """The title band (heading, condition, step); without it only the clock is drawn (slides have their own title)."""
         self.show_caption = True
         """The caption box (slides carry the caption as text of their own)."""
+        self.show_clock = True
+        """The simulated time in the top right corner (a web page shows its own, as it plays)."""
         self.text_scale = DESKTOP_TEXT_SCALE
         """Presentation mode enlarges the overlay text with the screen."""
         self.hall = False
@@ -430,17 +432,18 @@ class PathwayView(QGraphicsView):
             for top, picture in self._overlay:
                 painter.drawPixmap(QPointF(0, top * self.text_scale), picture)
             painter.scale(self.text_scale, self.text_scale)
-        if not self.show_title:  # the clock alone, on a backing of its own
-            back = QColor(scene.theme.background)
-            back.setAlpha(225)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(back)
-            painter.drawRoundedRect(QRectF(width - clock - 22, 2, clock + 18, 44), 8, 8)
-        painter.setPen(QColor(scene.theme.text))
-        painter.setFont(self._title_font)
-        painter.drawText(
-            QRectF(width - clock - 14, 4, clock, 40), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, clock_text
-        )
+        if self.show_clock:
+            if not self.show_title:  # the clock alone, on a backing of its own
+                back = QColor(scene.theme.background)
+                back.setAlpha(225)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(back)
+                painter.drawRoundedRect(QRectF(width - clock - 22, 2, clock + 18, 44), 8, 8)
+            painter.setPen(QColor(scene.theme.text))
+            painter.setFont(self._title_font)
+            painter.drawText(
+                QRectF(width - clock - 14, 4, clock, 40), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, clock_text
+            )
         for _, text, box in self.signal_label_boxes():
             self._draw_signal_label(painter, text, box)
         painter.restore()
