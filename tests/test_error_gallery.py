@@ -18,6 +18,20 @@ def bad_model(tmp_path):
 
 
 @pytest.fixture
+def colon_model(tmp_path):
+    path = tmp_path / "colon.yaml"
+    path.write_text("metadata: {title: Broken}\nnodes:\n  - id: a\n    label: Insulin: the hormone\n")
+    return path
+
+
+@pytest.fixture
+def cut_sheet(tmp_path):
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00")  # the first bytes of a workbook, then nothing
+    return path
+
+
+@pytest.fixture
 def bad_story(tmp_path):
     path = tmp_path / "story.yaml"
     path.write_text("title: S\nsteps:\n  - {title: One, scenario: sick}\n")
@@ -42,6 +56,10 @@ GALLERY = [
     ),
     ("convert", ["{builtin}", "{tmp}/out.docx"], ["out.docx"]),
     ("convert", ["{bad_model}", "{tmp}/out.graphml"], ["broken.yaml:3"]),
+    ("convert", ["{colon_model}", "{tmp}/out.sbgn"], ["colon.yaml:4", "must be in quotes", 'label: "Insulin: the hormone"']),
+    ("convert", ["{cut_sheet}", "{tmp}/out.yaml"], ["cut.xlsx", "looks damaged or incomplete", "save it again"]),
+    ("convert", ["{bad_story}", "{tmp}/out.yaml"], ["story.yaml:2", "this is a lecture storyboard, not a model"]),
+    ("simulate", ["--model", "{bad_story}"], ["Lecture ▸ Open storyboard (Ctrl+Shift+O)", "visualizer present FILE"]),
     ("present", ["{bad_story}"], ["story.yaml:3", "unknown scenario 'sick'", "choose one of"]),
     ("present", ["--step", "40"], ["--step 40 is outside 1..16"]),
     ("open", ["{bad_model}"], ["broken.yaml:3", "'tau' is -1"]),
@@ -49,8 +67,15 @@ GALLERY = [
 
 
 @pytest.mark.parametrize("command, args, expected", GALLERY, ids=[f"{c}-{i}" for i, (c, _, _) in enumerate(GALLERY)])
-def test_cli_mistakes(run_cli, tmp_path, bad_model, bad_story, command, args, expected):
-    fill = {"tmp": tmp_path, "bad_model": bad_model, "bad_story": bad_story, "builtin": builtin_model_path()}
+def test_cli_mistakes(run_cli, tmp_path, bad_model, bad_story, colon_model, cut_sheet, command, args, expected):
+    fill = {
+        "tmp": tmp_path,
+        "bad_model": bad_model,
+        "bad_story": bad_story,
+        "colon_model": colon_model,
+        "cut_sheet": cut_sheet,
+        "builtin": builtin_model_path(),
+    }
     proc = run_cli(command, *(a.format(**fill) for a in args))
     assert proc.returncode == 2, (proc.returncode, proc.stderr)
     assert "Traceback" not in proc.stderr
@@ -81,6 +106,10 @@ def test_app_entry_points_show_the_problem_and_stay_open(make_window, bad_model,
     drop = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
     window.dropEvent(drop)  # drag and drop
     assert "broken.yaml:3" in window.problems_dialog.informativeText()
+    window.problems_dialog.close()
+
+    assert not window.open_model(bad_story)  # a storyboard opened as a model
+    assert "Lecture ▸ Open storyboard (Ctrl+Shift+O)" in window.problems_dialog.informativeText()
     window.problems_dialog.close()
 
     assert not window.open_storyboard(bad_story)  # Lecture > Open storyboard

@@ -1,7 +1,8 @@
 """Property-based robustness tests: every loader, fed mutated files, answers with a model or a located message.
 
 Each case mutates a valid seed file (the built-in model and storyboard, Netflux
-spreadsheets and an SBML-qual model from ../shared, and the app's settings file) by truncation, random bytes,
+spreadsheets and an SBML-qual model from ../shared, the built-in model as an
+SBGN-ML map with and without our extension, and the app's settings file) by truncation, random bytes,
 wrong types, huge numbers, NaN/inf, deep nesting, unknown keys, duplicate ids,
 cycles, empty sheets and missing columns. The loader must then either return a
 model that the engine can compile, or raise :class:`~visualizer.problems.ModelError`
@@ -22,6 +23,7 @@ import copy
 import io
 import math
 import os
+import re
 import tempfile
 import time
 import zipfile
@@ -38,7 +40,7 @@ from visualizer.engine import Network
 from visualizer.formats import load_model
 from visualizer.model import Model
 from visualizer.problems import ModelError
-from visualizer.storyboard import load_storyboard
+from visualizer.formats.storyboard import load_storyboard
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "50"))
 FUZZ = settings(
@@ -196,7 +198,7 @@ def yaml_text(data) -> str:
         return yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
     except (yaml.YAMLError, RecursionError):
         assume(False)
-        raise AssertionError  # unreachable
+        raise AssertionError from None  # unreachable
 
 
 def byte_mutation(draw, raw: bytes) -> bytes:
@@ -611,6 +613,144 @@ def test_sbml_element_mutations(data):
     write_and_check(load_model, ".sbml", raw)
 
 
+# -- SBGN-ML ---------------------------------------------------------------------------------------
+_SBGN_RAW: dict[str, bytes] = {}
+_EXTENSION = re.compile(rb"<extension>.*?</extension>", re.DOTALL)
+
+
+def sbgn_seed(kind: str = "ours") -> bytes:
+    """The built-in model as SBGN-ML, or (``elsewhere``) the same map without our extension, as another tool writes it."""
+    if kind not in _SBGN_RAW:
+        from visualizer.formats import load_builtin_model
+        from visualizer.formats.sbgn import sbgn_string
+
+        ours = sbgn_string(load_builtin_model()).encode("utf-8")
+        _SBGN_RAW["ours"] = ours
+        _SBGN_RAW["elsewhere"] = _EXTENSION.sub(b"", ours)
+    return _SBGN_RAW[kind]
+
+
+SBGN_SEEDS = st.sampled_from(["ours", "elsewhere"])
+
+
+@FUZZ
+@given(st.data(), SBGN_SEEDS)
+def test_sbgn_byte_mutations(data, seed):
+    """Truncation, random bytes, deleted and repeated spans."""
+    write_and_check(load_model, ".sbgn", byte_mutations(data.draw, sbgn_seed(seed)))
+
+
+_SBGN_ATTRIBUTE = st.sampled_from(
+    [b' x="', b' y="', b' w="', b' h="', b' class="', b' id="', b' source="', b' target="', b'compartmentRef="',
+     b' name="', b' text="', b'language="', b'version="']
+)  # fmt: skip
+SBGN_VALUES = st.one_of(
+    st.sampled_from(
+        [b"", b"NaN", b"nan", b"inf", b"-inf", b"1e999", b"-1e308", b"9" * 400, b"-5", b"0", b"1e-320", b"x y", b"and",
+         b"not", b"logic arc", b"positive influence", b"compartment", b"phenotype", b"process description", b"map",
+         b"insulin", b"irs1", b"and_irs1_insulin_signal.in", b"&amp;", b"&#0;", b"&lt;"]
+    ),
+    st.text(alphabet=st.characters(blacklist_characters='"<&', blacklist_categories=("Cs", "Cc")), max_size=12).map(
+        lambda s: s.encode("utf-8")
+    ),
+)  # fmt: skip
+
+
+@FUZZ
+@given(st.data(), SBGN_SEEDS)
+def test_sbgn_attribute_mutations(data, seed):
+    """Missing or wrong attributes: huge numbers and NaN coordinates, unknown classes, dangling arc ends."""
+    raw = sbgn_seed(seed)
+    for _ in range(data.draw(st.integers(1, 4))):
+        attribute = data.draw(_SBGN_ATTRIBUTE)
+        starts = []
+        at = raw.find(attribute)
+        while at != -1 and len(starts) < 4000:
+            starts.append(at)
+            at = raw.find(attribute, at + 1)
+        if not starts:
+            continue
+        start = data.draw(st.sampled_from(starts))
+        end = raw.find(b'"', start + len(attribute)) + 1
+        if data.draw(st.booleans()):
+            raw = raw[: start + len(attribute)] + data.draw(SBGN_VALUES) + raw[end - 1 :]
+        else:  # the attribute is missing altogether
+            raw = raw[:start] + b" " + raw[end:]
+    write_and_check(load_model, ".sbgn", raw)
+
+
+@FUZZ
+@given(st.data(), SBGN_SEEDS)
+def test_sbgn_element_mutations(data, seed):
+    """Dropped or repeated glyphs, arcs, ports, boxes and extensions: missing nodes, duplicate ids, dangling arcs."""
+    raw = sbgn_seed(seed)
+    tag = data.draw(st.sampled_from([b"<glyph ", b"<arc ", b"<port ", b"<bbox ", b"<extension>", b"<notes>", b"<label "]))
+    starts = []
+    at = raw.find(tag)
+    while at != -1 and len(starts) < 4000:
+        starts.append(at)
+        at = raw.find(tag, at + 1)
+    assume(starts)
+    start = data.draw(st.sampled_from(starts))
+    name = tag.strip(b"<> ")
+    first_close = raw.find(b">", start)
+    if raw[first_close - 1 : first_close] == b"/":
+        end = first_close + 1
+    else:
+        end = raw.find(b"</" + name + b">", start) + len(name) + 3
+    element = raw[start:end]
+    op = data.draw(st.sampled_from(["drop", "duplicate", "swap"]))
+    if op == "drop":
+        raw = raw[:start] + raw[end:]
+    elif op == "duplicate":
+        raw = raw[:end] + element + raw[end:]
+    else:  # move it to after another element of the same kind
+        other = data.draw(st.sampled_from(starts))
+        if other > end:
+            raw = raw[:start] + raw[end:other] + element + raw[other:]
+    write_and_check(load_model, ".sbgn", raw)
+
+
+EXTENSION_VALUES = st.sampled_from(
+    ["-1", "0", "1e999", ".nan", ".inf", "10000000", "yes", "null", "[1, 2]", "{a: 1}", "*x", "&x y", "kinaze",
+     '"unterminated', "'", "[", "9" * 400, "irs1", "bogus_reference"]
+)  # fmt: skip
+
+
+EXTENSION_KEYS = ["tau", "ymax", "y0", "basal", "kind", "w", "n", "ec50", "strength", "group", "references", "id", "level",
+                  "effects", "inputs", "title", "default_scenario"]  # fmt: skip
+
+
+@FUZZ
+@given(st.data())
+def test_sbgn_extension_mutations(data):
+    """Our extension carries model-file fragments; wrong values there are checked like a model file's."""
+    raw = sbgn_seed("ours").decode("utf-8")
+    for _ in range(data.draw(st.integers(1, 3))):
+        key = data.draw(st.sampled_from(EXTENSION_KEYS))
+        starts = [m.start() for m in re.finditer(rf"\b{key}: ", raw)][:2000]
+        if not starts:
+            continue
+        start = data.draw(st.sampled_from(starts)) + len(key) + 2
+        end = min(i for i in (raw.find(",", start), raw.find("}", start), raw.find("\n", start)) if i != -1)
+        raw = raw[:start] + data.draw(EXTENSION_VALUES).replace("&", "&amp;") + raw[end:]
+    write_and_check(load_model, ".sbgn", raw)
+
+
+@pytest.mark.parametrize("fraction", [0.0, 0.01, 0.25, 0.5, 0.75, 0.99])
+def test_sbgn_truncated(fraction):
+    raw = sbgn_seed()
+    assert write_and_check(load_model, ".sbgn", raw[: int(len(raw) * fraction)]) is None
+
+
+def test_sbgn_random_bytes():
+    import random
+
+    rng = random.Random(7)
+    for size in (1, 10, 1000, 100_000):
+        write_and_check(load_model, ".sbgn", bytes(rng.randrange(256) for _ in range(size)))
+
+
 # -- unsafe content, refused fast ---------------------------------------------------------------------
 def refused_quickly(load, path: Path, words: tuple[str, ...]) -> None:
     start = time.perf_counter()
@@ -641,7 +781,8 @@ def test_yaml_alias_bomb_refused(tmp_path, loader):
 
 
 @pytest.mark.parametrize(
-    "suffix, size", [(".yaml", 6 * 2**20), (".xlsx", 21 * 2**20), (".sbml", 21 * 2**20), (".xml", 21 * 2**20)]
+    "suffix, size",
+    [(".yaml", 6 * 2**20), (".xlsx", 21 * 2**20), (".sbml", 21 * 2**20), (".xml", 21 * 2**20), (".sbgn", 21 * 2**20)],
 )
 def test_oversized_files_refused(tmp_path, suffix, size):
     path = tmp_path / f"huge{suffix}"
@@ -667,6 +808,23 @@ def test_sbml_entities_refused(tmp_path):
     refused_quickly(load_model, path, ("doctype", "entit"))
 
 
+@pytest.mark.parametrize("kind", ["laughs", "external", "parameter"])
+def test_sbgn_entities_refused(tmp_path, kind):
+    body = sbgn_seed().split(b"?>", 1)[1]
+    declarations = {
+        "laughs": b'<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(b'<!ENTITY %s "%s">' % (b"a" * (i + 1), (b"&" + b"a" * i + b";") * 10) for i in range(1, 9)),
+        "external": b'<!ENTITY x SYSTEM "file:///etc/passwd">',
+        "parameter": b'<!ENTITY % p SYSTEM "http://127.0.0.1:9/evil.dtd"> %p;',
+    }
+    label = body.find(b'text="') + len(b'text="')
+    body = body[:label] + b"&aaaaaaaaa;&x;" + body[label:]
+    bomb = b'<?xml version="1.0"?>\n<!DOCTYPE sbgn [' + declarations[kind] + b"]>" + body
+    path = tmp_path / "entities.sbgn"
+    path.write_bytes(bomb)
+    refused_quickly(load_model, path, ("doctype", "entit"))
+
+
 def test_xlsx_formulas_refused(tmp_path):
     sheets = netflux_seed("exampleNet.xlsx")
     _, col = _header_index(sheets["reactions"], "Weight")
@@ -685,6 +843,8 @@ def test_valid_seeds_still_load():
     for name in ("exampleNet.xlsx", "Kraeutler2010_betaAdrenergic.xlsx"):
         assert isinstance(check_outcome(load_model, shared_file("models", "netflux", name)), Model)
     assert isinstance(check_outcome(load_model, shared_file("models", "sbml-qual", "cellcollective-2329-1.sbml")), Model)
+    for seed in ("ours", "elsewhere"):
+        assert isinstance(write_and_check(load_model, ".sbgn", sbgn_seed(seed)), Model)
     assert math.isfinite(EXAMPLES)
 
 
@@ -830,6 +990,14 @@ def test_a_damaged_settings_file_never_stops_the_app_opening(qapp, settings_wind
     window._fill_recent()
 
 
+def _stage(model):
+    """What the window shows: a stage over a session of ``model`` (as the app builds it)."""
+    from visualizer.session import Session
+    from visualizer.stage import Stage
+
+    return Stage(Session(model))
+
+
 @pytest.fixture(scope="module")
 def settings_window(qapp):
     """One window reads every damaged file the way start-up does (a window per example would
@@ -840,7 +1008,7 @@ def settings_window(qapp):
     from visualizer.qt.main_window import MainWindow
 
     window = MainWindow(
-        load_builtin_model(), None, settings=QSettings(str(Path(_FOLDER.name) / "w.ini"), QSettings.Format.IniFormat)
+        _stage(load_builtin_model()), None, settings=QSettings(str(Path(_FOLDER.name) / "w.ini"), QSettings.Format.IniFormat)
     )
     yield window
     window.close()
@@ -860,7 +1028,7 @@ def _settings_seed(tmp_path_factory) -> bytes:
         path = tmp_path_factory.mktemp("seed") / "settings.ini"
         settings_ = QSettings(str(path), QSettings.Format.IniFormat)
         settings_.setValue("recent_models", ["/tmp/a.yaml", "/tmp/b.xlsx"])
-        window = MainWindow(load_builtin_model(), None, settings=settings_)
+        window = MainWindow(_stage(load_builtin_model()), None, settings=settings_)
         window.show()
         window.close()
         _SEED.append(path.read_bytes())
@@ -902,7 +1070,7 @@ def test_regression_damaged_settings(qapp, line):
 
     path = Path(_FOLDER.name) / "regression.ini"
     path.write_text("[General]\n" + line + "\n", encoding="utf-8")
-    window = MainWindow(load_builtin_model(), None, settings=QSettings(str(path), QSettings.Format.IniFormat))
+    window = MainWindow(_stage(load_builtin_model()), None, settings=QSettings(str(path), QSettings.Format.IniFormat))
     try:
         window.show()
         qapp.processEvents()

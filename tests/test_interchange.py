@@ -1,4 +1,5 @@
-"""Writing models for other tools: Netflux spreadsheets, GraphML, and ``visualizer convert``.
+"""Writing models for other tools: Netflux spreadsheets, GraphML, the format registry, and ``visualizer convert``
+(to every format, YAML and SBGN-ML included; those two have files of their own, test_yaml_writer.py and test_sbgn.py).
 
 Netflux round trips are exact for models that came from Netflux. Our own model
 holds more than Netflux can say (partial inhibitors, per-member Hill parameters
@@ -24,7 +25,7 @@ from visualizer.formats import builtin_model_path, load_builtin_model, load_mode
 from visualizer.formats.graphml import save_graphml
 from visualizer.formats.netflux import netflux_losses, save_netflux
 from visualizer.model import ACTIVATES, INHIBITS, Input, Interaction, Model, Node
-from visualizer.problems import UserError
+from visualizer.problems import ModelError, UserError
 
 NETFLUX_MODELS = [
     "exampleNet.xlsx",
@@ -69,22 +70,31 @@ def test_netflux_round_trip_is_exact(tmp_path, name):
     assert list(tmp_path.iterdir()) == [out], "no temporary file is left behind"
 
 
+def _an_and_group_with_an_inhibitor(model: Model) -> tuple[str, list[Interaction]]:
+    groups = _groups_by_key(model)
+    (target, _), members = next((k, m) for k, m in groups.items() if len(m) > 1 and any(i.inhibits for i in m))
+    return target, members
+
+
 def test_netflux_sheets_follow_the_library_layout(tmp_path):
-    path = save_netflux(load_builtin_model(), tmp_path / "m.xlsx")
+    model = load_builtin_model()
+    path = save_netflux(model, tmp_path / "m.xlsx")
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["species", "reactions"]
     species = list(book["species"].iter_rows(values_only=True))
     assert species[1] == ("module", "ID", "name", "Yinit", "Ymax", "tau", "type", "location", "ref", "notes")
-    insulin = next(r for r in species[2:] if r[1] == "insulin")
-    assert insulin[2] == "Insulin" and insulin[6] == "ligand" and insulin[5] == 5
+    insulin, node = next(r for r in species[2:] if r[1] == "insulin"), model.node("insulin")
+    assert insulin[2] == node.label and insulin[6] == node.kind and insulin[5] == node.tau
     reactions = list(book["reactions"].iter_rows())
     assert [c.value for c in reactions[1][:6]] == ["module", "ID", "Rule", "Weight", "n", "EC50"]
     rules = {r[2].value: r for r in reactions[2:]}
-    assert rules["=> insulin"][3].value == pytest.approx(0.6)
+    level = next(i.level for i in model.inputs if i.node == "insulin")
+    assert rules["=> insulin"][3].value == pytest.approx(level)
     assert rules["=> insulin"][2].data_type == "s", "an input rule is text, not a formula"
     # an AND group is one rule, inhibitors negated
-    irs1 = [rule for rule in rules if rule.endswith("=> irs1") and "&" in rule]
-    assert len(irs1) == 1 and "!pkc_theta" in irs1[0] and "insulin_receptor" in irs1[0]
+    target, members = _an_and_group_with_an_inhibitor(model)
+    rule = " & ".join(("!" if m.inhibits else "") + m.source for m in members) + f" => {target}"
+    assert rule in rules
     ids = [r[1].value for r in reactions[2:]]
     assert len(ids) == len(set(ids)), "reaction IDs are unique"
 
@@ -131,7 +141,9 @@ def _expressible(model: Model) -> Model:
 def test_built_in_model_netflux_steady_state(tmp_path):
     model = load_builtin_model()
     losses = netflux_losses(model)
-    assert any("partial inhibitor" in note and "pkc_theta" in note for note in losses)
+    partial = [i for i in model.interactions if i.inhibits and i.strength != 1.0]
+    assert partial, "the built-in model has partial inhibitors"
+    assert any(f"{len(partial)} partial inhibitors" in note and partial[0].source in note for note in losses)
     again = load_model(save_netflux(model, tmp_path / "m.xlsx"))
     order = [again.node_ids.index(n) for n in model.node_ids]
     # at the default input levels basal drives and inputs give the same drive as before
@@ -151,8 +163,8 @@ def test_built_in_model_netflux_steady_state(tmp_path):
     assert len(unaffected) >= 10, "enough nodes are left to compare"
     original = _steady(model, level=None)
     np.testing.assert_allclose(ours[unaffected], original[unaffected], rtol=0, atol=1e-8)
-    # and the approximation is visible where it bites: full inhibition lowers IRS-1
-    assert ours[model.node_ids.index("irs1")] < original[model.node_ids.index("irs1")]
+    # and the approximation is visible where it bites: full inhibition lowers some partially inhibited node
+    assert any(ours[model.node_ids.index(i.target)] < original[model.node_ids.index(i.target)] - 1e-3 for i in partial)
 
 
 def _groups_by_key(model: Model) -> dict[tuple[str, str], list[Interaction]]:
@@ -182,23 +194,25 @@ def test_input_and_basal_are_or_ed(tmp_path):
 def test_graphml_reads_back_with_attributes(tmp_path):
     model = load_builtin_model()
     net = Network(model)
-    steady = net.steady_state(net.condition("healthy"))
+    steady = net.steady_state(net.condition(model.healthy_scenario))
     path = save_graphml(model, tmp_path / "m.graphml", values=steady)
     graph = nx.read_graphml(path, force_multigraph=True)
-    assert graph.number_of_nodes() == len(model.nodes) == 41
-    assert graph.number_of_edges() == len(model.interactions) == 54
-    insulin = graph.nodes["insulin"]
-    assert insulin["label"] == "Insulin" and insulin["kind"] == "ligand"
-    assert insulin["compartment"] == "blood" and insulin["tissue"] == "whole_body"
-    assert (insulin["x"], insulin["y"]) == model.node("insulin").position
-    assert insulin["description"] and insulin["input_level"] == pytest.approx(0.6)
+    assert graph.number_of_nodes() == len(model.nodes) > 20
+    assert graph.number_of_edges() == len(model.interactions) > 20
+    insulin, node = graph.nodes["insulin"], model.node("insulin")
+    assert insulin["label"] == node.label and insulin["kind"] == node.kind
+    assert insulin["compartment"] == node.compartment and insulin["tissue"] == node.tissue
+    assert (insulin["x"], insulin["y"]) == node.position
+    level = next(i.level for i in model.inputs if i.node == "insulin")
+    assert insulin["description"] and insulin["input_level"] == pytest.approx(level)
     k = model.node_ids.index("glucose_uptake")
     assert graph.nodes["glucose_uptake"]["activity"] == pytest.approx(steady[k])
-    (edge,) = graph.get_edge_data("pkc_theta", "irs1").values()
-    assert edge["sign"] == "inhibits" and edge["mechanism"]
-    assert edge["strength"] == pytest.approx(0.33) and edge["group"] == "insulin_signal"
+    brake = next(i for i in model.interactions if i.inhibits and i.strength != 1.0 and i.references)
+    (edge,) = (d for d in graph.get_edge_data(brake.source, brake.target).values() if d["group"] == brake.group)
+    assert edge["sign"] == "inhibits" and edge["mechanism"] == brake.mechanism
+    assert edge["strength"] == pytest.approx(brake.strength)
     assert {"w", "n", "ec50", "references"} <= set(edge)
-    assert "samuel2016" in edge["references"].split(", ")
+    assert edge["references"].split(", ") == list(brake.references)
 
 
 def test_graphml_without_values_has_no_activity_and_keeps_parallel_edges(tmp_path):
@@ -220,13 +234,44 @@ def test_graphml_without_values_has_no_activity_and_keeps_parallel_edges(tmp_pat
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.graphml"]
 
 
+# -- the registry -------------------------------------------------------------------
+
+
+def test_the_suffix_lists_come_from_one_table():
+    from visualizer.formats import FORMATS, MODEL_SUFFIXES, SAVE_SUFFIXES, format_for
+
+    assert list(SAVE_SUFFIXES)[:1] == [".yaml"], "the save dialog proposes the app's own format first"
+    for fmt in FORMATS:
+        for suffix in fmt.suffixes:
+            assert format_for(f"x{suffix.upper()}") is fmt
+            assert (suffix in MODEL_SUFFIXES) == (fmt.reader is not None)
+            assert (suffix in SAVE_SUFFIXES) == (fmt.writer is not None)
+        assert fmt.description and fmt.cannot_hold
+    assert ".graphml" in SAVE_SUFFIXES and ".graphml" not in MODEL_SUFFIXES
+
+
+def test_opening_a_written_only_format_says_so(tmp_path):
+    path = save_graphml(load_builtin_model(), tmp_path / "m.graphml")
+    with pytest.raises(ModelError, match="GraphML network files are written, not read; the app opens: .yaml"):
+        load_model(path)
+
+
+def test_format_losses_follow_the_suffix():
+    from visualizer.formats import format_losses
+
+    model = load_builtin_model()
+    assert format_losses(model, "m.xlsx") == netflux_losses(model) != []
+    assert format_losses(model, "m.yaml") == [] and format_losses(model, "m.graphml") == []
+    assert any("Boolean" in note for note in format_losses(model, "m.SBML"))
+
+
 # -- save_model and failures --------------------------------------------------------
 
 
 def test_save_model_unknown_extension_names_the_supported_ones(tmp_path):
     with pytest.raises(UserError) as info:
         save_model(load_builtin_model(), tmp_path / "m.txt")
-    assert all(s in str(info.value) for s in (".xlsx", ".graphml", ".sbml"))
+    assert all(s in str(info.value) for s in (".yaml", ".xlsx", ".graphml", ".sbml", ".sbgn"))
     assert list(tmp_path.iterdir()) == []
 
 
@@ -268,23 +313,49 @@ def test_failure_mid_write_keeps_the_old_file(tmp_path, monkeypatch):
 # -- the convert command --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("suffix", [".xlsx", ".graphml", ".sbml"])
+@pytest.mark.parametrize("suffix", [".yaml", ".xlsx", ".graphml", ".sbml", ".sbgn"])
 def test_convert_built_in_model(run_cli, tmp_path, suffix):
-    if suffix == ".sbml":
-        pytest.importorskip("visualizer.formats.sbml_qual")
+    model = load_builtin_model()
     out = tmp_path / f"out{suffix}"
     proc = run_cli("convert", builtin_model_path(), out.name)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == f"wrote {out.name} (41 nodes, 54 interactions)"
+    assert proc.stdout.strip() == f"wrote {out.name} ({len(model.nodes)} nodes, {len(model.interactions)} interactions)"
     assert out.is_file()
     if suffix == ".xlsx":
-        assert "note: 10 partial inhibitors written as full inhibition" in proc.stderr
-        assert load_model(out).node_ids == load_builtin_model().node_ids
+        partial = sum(1 for i in model.interactions if i.inhibits and i.strength != 1.0)
+        assert f"note: {partial} partial inhibitors written as full inhibition" in proc.stderr
+        assert load_model(out).node_ids == model.node_ids
     elif suffix == ".graphml":
-        assert nx.read_graphml(out, force_multigraph=True).number_of_edges() == 54
+        assert nx.read_graphml(out, force_multigraph=True).number_of_edges() == len(model.interactions)
+    elif suffix == ".yaml":
+        assert _fields_except_source(load_model(out)) == _fields_except_source(model)
     else:
-        assert len(load_model(out).nodes) == 41
+        again = load_model(out)
+        assert again.node_ids == model.node_ids
+        assert [n.position for n in again.nodes] == [n.position for n in model.nodes], "the layout travels along"
     assert [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+def _fields_except_source(model: Model) -> dict:
+    return {f.name: getattr(model, f.name) for f in dataclasses.fields(model) if f.name != "source"}
+
+
+@pytest.mark.parametrize("name", NETFLUX_MODELS)
+def test_convert_netflux_to_yaml_keeps_every_field(run_cli, tmp_path, name):
+    source = shared_file("models", "netflux", name)
+    proc = run_cli("convert", source, "copy.yaml")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "", "YAML holds everything: no notes"
+    original, again = load_model(source), load_model(tmp_path / "copy.yaml")
+    assert _fields_except_source(again) == _fields_except_source(original)
+    np.testing.assert_array_equal(_steady(again), _steady(original))
+
+
+def test_convert_sbml_qual_to_yaml(run_cli, tmp_path):
+    source = shared_file("models", "sbml-qual", "cellcollective-2329-1.sbml")
+    proc = run_cli("convert", source, "apoptosis.yaml")
+    assert proc.returncode == 0, proc.stderr
+    assert _fields_except_source(load_model(tmp_path / "apoptosis.yaml")) == _fields_except_source(load_model(source))
 
 
 def test_convert_netflux_to_graphml(run_cli, tmp_path):
@@ -306,7 +377,7 @@ def _fails_cleanly(proc, *fragments):
 
 
 def test_convert_unknown_extension(run_cli, tmp_path):
-    _fails_cleanly(run_cli("convert", builtin_model_path(), "out.txt"), "'.txt'", ".xlsx", ".graphml", ".sbml")
+    _fails_cleanly(run_cli("convert", builtin_model_path(), "out.txt"), "'.txt'", ".yaml", ".xlsx", ".graphml", ".sbml", ".sbgn")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -115,7 +115,7 @@ def test_every_problem_is_reported_at_once(write_model):
     [
         ("    label: Output\n", "    label: Output\n    colour: red\n", "node output: unknown key 'colour'"),
         ("  - id: blocker\n", "  - id: receptor\n", "node receptor: duplicate node id 'receptor' (first defined on line"),
-        ("  - id: blocker\n", "  - id: Blocker\n", "an id must be snake_case"),
+        ("  - id: blocker\n", '  - id: "block er"\n', "an id may hold only letters, digits and _ - . [ ] :"),
         ("strength: 0.5", "strength: 1.5", "'strength' is 1.5; it must be at most 1"),
         ("tau: 2", "tau: 0", "'tau' is 0; it must be greater than 0"),
         ("tau: 2", "tau: .nan", "'tau' must be a finite number"),
@@ -233,3 +233,54 @@ def test_deeply_nested_files_give_a_message_not_a_crash(write_model, depth):
 def test_a_single_alias_is_refused_with_its_line(write_model):
     msgs = problems_of(write_model, "metadata: &m {title: x}\nnodes: []\nother: *m\n")
     assert any("aliases" in m and ":3:" in m for m in msgs), msgs
+
+
+def test_ids_imported_from_other_tools_are_kept(write_model):
+    """Netflux and SBML ids (AC, S_13, cAMP) stay as they are, so a converted model answers to the same names."""
+    text = VALID.replace("hormone", "Hormone_A").replace("blocker", "S_13")
+    model = load_model(write_model(text))
+    assert "Hormone_A" in model.node_ids and "S_13" in model.input_ids
+
+
+def test_an_explicit_empty_time_unit_stays_empty(write_model):
+    assert load_model(write_model(VALID)).time_unit == "min"
+    assert load_model(write_model(VALID.replace("time_unit: min", 'time_unit: ""'))).time_unit == ""
+
+
+def test_a_storyboard_opened_as_a_model_says_how_to_open_it(write_model):
+    msgs = problems_of(write_model, "title: Fat and insulin\nmodel: insulin_signaling.yaml\nsteps:\n  - title: One\n")
+    assert msgs == [
+        "model.yaml:3: this is a lecture storyboard, not a model: open it with Lecture ▸ Open storyboard "
+        "(Ctrl+Shift+O) or `visualizer present FILE`"
+    ]
+
+
+# A user's mistakes in plain YAML, each with the line to look at and what to do about it.
+YAML_MISTAKES = [
+    (
+        "  title: Tiny cascade\n",
+        "  title: Insulin: the hormone\n",
+        "a colon followed by a space inside a value (a label or description with a colon, for instance) must be in "
+        'quotes, as in title: "Insulin: the hormone"',
+    ),
+    ("    label: Receptor\n", "    label: Receptor\n\ttau: 2\n", "a tab character: YAML indents with spaces only"),
+    ("  title: Tiny cascade\n", '  title: "Tiny cascade\n', "a quotation mark that opens a value here is not closed"),
+    ("    label: Blocker\n", "     label: Blocker\n", "indented further than the keys above it"),
+    ("    label: Blocker\n", "   label: Blocker\n", "the indentation here does not match the lines above"),
+    ("    label: Blocker\n", "    label: *Blocker\n", 'if it is text, put it in quotes, as in label: "*Blocker"'),
+    ("    label: Blocker\n", "    label: @Blocker\n", "a value cannot start with '@'; put the text in quotes"),
+    ("  - {node: blocker, level: 0}\n", "  - {node: blocker, level: 0\n", "the '{' opened on line"),
+    ("  - {node: blocker, level: 0}\n", "  - {node: blocker: x, level: 0}\n", 'as in node: "blocker: x"'),
+]
+
+
+@pytest.mark.parametrize("old, new, expected", YAML_MISTAKES, ids=[m[2][:30] for m in YAML_MISTAKES])
+def test_yaml_syntax_mistakes_say_where_and_what_to_do(write_model, old, new, expected):
+    assert old in VALID, old
+    text = VALID.replace(old, new, 1)
+    changed = next(k for k, (a, b) in enumerate(zip(VALID.splitlines(), text.splitlines()), start=1) if a != b)
+    (msg,) = problems_of(write_model, text)
+    assert msg.startswith("model.yaml:") and "not valid YAML: " in msg, msg
+    assert expected in msg, msg
+    line = int(msg.split(":")[1])
+    assert changed <= line <= changed + 2, f"the message points at line {line}; the mistake is on line {changed}"

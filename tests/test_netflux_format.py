@@ -96,8 +96,20 @@ def test_formulas_are_refused(tmp_path):
 def test_not_a_spreadsheet(tmp_path):
     path = tmp_path / "fake.xlsx"
     path.write_text("hello")
-    with pytest.raises(ModelError, match="fake.xlsx: not an .xlsx spreadsheet"):
+    with pytest.raises(ModelError, match="fake.xlsx: not an .xlsx spreadsheet: the file looks damaged or incomplete"):
         load_model(path)
+
+
+@pytest.mark.parametrize("keep", [0.1, 0.5, 0.9])
+def test_a_truncated_spreadsheet_says_it_is_damaged_and_how_to_mend_it(tmp_path, keep):
+    good = make_xlsx(tmp_path / "good.xlsx", SPECIES, REACTIONS).read_bytes()
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(good[: int(len(good) * keep)])
+    with pytest.raises(ModelError) as info:
+        load_model(path)
+    (problem,) = info.value.problems
+    assert "looks damaged" in problem.message
+    assert "open it in Excel or LibreOffice Calc and save it again as an Excel workbook (.xlsx)" in problem.message
 
 
 def test_damage_openpyxl_works_around_prints_no_python_warning(tmp_path):

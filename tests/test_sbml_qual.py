@@ -1,4 +1,5 @@
-"""SBML-qual: Boolean functions keep their truth tables; problems are located; export validates and round-trips."""
+"""SBML-qual: Boolean functions keep their truth tables; problems are located; export validates and round-trips,
+with the diagram carried in the SBML Layout package."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import itertools
 import json
 
 import libsbml
+import numpy as np
 import pytest
 
 from conftest import shared_file
 from visualizer.engine import Network
+from visualizer.layout import with_layout
 from visualizer.formats import MODEL_SUFFIXES, load_builtin_model, load_model, save_sbml_qual
 from visualizer.formats import sbml_qual
-from visualizer.formats.sbml_qual import sbml_qual_string, to_dnf
+from visualizer.formats.sbml_qual import sbml_qual_losses, sbml_qual_string, to_dnf
 from visualizer.model import ACTIVATES, INHIBITS, Input, Interaction, Model, Node
 from visualizer.problems import ModelError
 
@@ -268,8 +271,21 @@ def test_sbml_without_qual_is_refused(tmp_path):
         '<?xml version="1.0" encoding="UTF-8"?><sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" level="3" version="1">'
         '<model id="m"><listOfCompartments><compartment id="c" constant="true"/></listOfCompartments></model></sbml>'
     )
-    with pytest.raises(ModelError, match="does not use the 'qual' package"):
+    with pytest.raises(ModelError) as info:
         load_model(write(tmp_path, core))
+    (problem,) = info.value.problems
+    assert "this is an SBML core model (Level 3 Version 1" in problem.message
+    assert "'qual' package" in problem.message and ".sbgn" in problem.message and ".xlsx" in problem.message
+
+
+def test_a_kinetic_model_says_what_it_is_and_what_opens_instead():
+    path = shared_file("models", "sbml-core", "BIOMD0000000379_DallaMan2007.xml")
+    with pytest.raises(ModelError) as info:
+        load_model(path)
+    (problem,) = info.value.problems  # one message, not a list of libsbml complaints
+    assert problem.message.startswith("this is an SBML core model (Level 2 Version 4, 12 species")
+    assert "a kinetic model of rate equations, which this app does not simulate" in problem.message
+    assert "SBML-qual" in problem.message and "Netflux spreadsheet" in problem.message and ".yaml" in problem.message
 
 
 @pytest.mark.parametrize("declaration", ['<!DOCTYPE sbml [<!ENTITY e SYSTEM "file:///etc/passwd">]>', "<!DOCTYPE sbml>"])
@@ -348,17 +364,38 @@ def test_builtin_model_exports_valid_sbml_qual_and_round_trips(tmp_path):
     assert qual.getNumTransitions() == len({i.target for i in model.interactions})
     back = load_model(path)
     assert [(n.id, n.label) for n in back.nodes] == [(n.id, n.label) for n in model.nodes]
-    assert {(i.source, i.target, i.sign) for i in back.interactions} == {(i.source, i.target, i.sign) for i in model.interactions}
-    assert groups_of(back) == groups_of(model)
+    # Boolean logic absorbs an AND group that holds another group of the same target; the losses say so
+    assert groups_of(back) == boolean_groups(model)
+    absorbed = {t: gs - boolean_groups(model).get(t, set()) for t, gs in groups_of(model).items()}
+    if any(absorbed.values()):
+        assert any("add nothing in Boolean logic" in note for note in sbml_qual_losses(model))
     assert sorted(back.input_ids) == sorted(model.input_ids)
+    # the layout: every node where it was, every region with its rectangle and kind
+    assert [n.position for n in back.nodes] == [n.position for n in model.nodes]
+    assert back.regions == model.regions
+
+
+def boolean_groups(model):
+    """Each target's groups as Boolean logic keeps them: without groups that hold a smaller (or equal) one."""
+    return {t: {g for g in gs if not any(o < g for o in gs)} for t, gs in groups_of(model).items()}
 
 
 @pytest.mark.parametrize("parts", [APOPTOSIS, TCELL], ids=["apoptosis", "tcell"])
 def test_real_files_round_trip(tmp_path, parts):
     model = load_model(shared_file(*parts))
+    assert not model.has_positions, "Cell Collective files have no layout: the app lays them out"
     path = save_sbml_qual(model, tmp_path / "again.xml")
     assert_valid_sbml_qual(path)
-    assert logic_of(load_model(path)) == logic_of(model)
+    back = load_model(path)
+    assert logic_of(back) == logic_of(model)
+    # the file now holds the picture the app drew, and everything SBML-qual can hold is kept
+    assert [n.position for n in back.nodes] == [n.position for n in with_layout(model).nodes]
+    net, again = Network(model), Network(back)
+    inputs = {i: 1.0 for i in model.input_ids[::2]}
+    np.testing.assert_array_equal(
+        again.steady_state(again.condition(inputs=inputs)), net.steady_state(net.condition(inputs=inputs))
+    )
+    assert sbml_qual_losses(model) == [] or all("node descriptions" in n for n in sbml_qual_losses(model))
 
 
 def test_export_makes_ids_safe_and_writes_constant_logic(tmp_path):
@@ -390,3 +427,59 @@ def test_exported_text_names_thresholds_of_one():
     text = sbml_qual_string(load_builtin_model())
     assert 'qual:thresholdLevel="1"' in text and 'qual:maxLevel="1"' in text and "<defaultTerm" not in text
     assert 'qual:defaultTerm qual:resultLevel="0"' in text
+
+
+def test_a_layout_written_by_another_tool_places_the_nodes(tmp_path):
+    """Some tools point a speciesGlyph at a qualitative species; GINsim-style files use generalGlyphs."""
+    species = [species_xml("A", constant=True), species_xml("T")]
+    text = sbml_xml(species, [transition_xml("T", "A", eq("A"))])
+    layout = (
+        '<layout:listOfLayouts xmlns:layout="http://www.sbml.org/sbml/level3/version1/layout/version1">'
+        '<layout:layout layout:id="l"><layout:dimensions layout:width="400" layout:height="300"/>'
+        '<layout:listOfSpeciesGlyphs><layout:speciesGlyph layout:id="gA" layout:species="A"><layout:boundingBox>'
+        '<layout:position layout:x="10" layout:y="20"/><layout:dimensions layout:width="100" layout:height="40"/>'
+        "</layout:boundingBox></layout:speciesGlyph></layout:listOfSpeciesGlyphs>"
+        '<layout:listOfAdditionalGraphicalObjects><layout:generalGlyph layout:id="gT" layout:reference="T">'
+        '<layout:boundingBox><layout:position layout:x="200" layout:y="200"/>'
+        '<layout:dimensions layout:width="60" layout:height="30"/></layout:boundingBox></layout:generalGlyph>'
+        "</layout:listOfAdditionalGraphicalObjects></layout:layout></layout:listOfLayouts>\n</model>"
+    )
+    text = text.replace("</model>", layout, 1).replace(
+        'qual:required="true"',
+        'qual:required="true" xmlns:layout="http://www.sbml.org/sbml/level3/version1/layout/version1" layout:required="false"',
+    )
+    model = load_model(write(tmp_path, text))
+    assert model.node("A").position == (60.0, 40.0) and model.node("T").position == (230.0, 215.0)
+    assert model.has_positions
+
+
+def test_a_broken_layout_box_is_located(tmp_path):
+    model = Model("m", (Node("a", "A", position=(0.0, 0.0)), Node("b", "B", position=(200.0, 0.0))), (Interaction("a", "b"),))
+    path = save_sbml_qual(model, tmp_path / "m.sbml")
+    text = path.read_text(encoding="utf-8")
+    box = text.index('layout:x="', text.index('layout:reference="b"'))
+    broken = text[:box] + 'layout:x="NaN" q="' + text[box + len('layout:x="') :]
+    with pytest.raises(ModelError) as info:
+        load_model(write(tmp_path, broken, "broken.sbml"))
+    (problem,) = info.value.problems
+    assert problem.line and problem.entry.startswith("layout glyph") and "finite" in problem.message
+
+
+def test_regions_become_compartments_with_their_rectangles(tmp_path):
+    from visualizer.model import Region
+
+    model = Model(
+        "m",
+        (Node("a", "A", position=(50.0, 50.0)), Node("b", "B", position=(300.0, 50.0))),
+        (Interaction("a", "b"),),
+        regions=(
+            Region("cell", "Cell", "tissue", (0.0, 0.0, 400.0, 200.0)),
+            Region("pm", "Membrane", "membrane", (0.0, 0.0, 100.0, 100.0)),
+        ),
+    )
+    path = save_sbml_qual(model, tmp_path / "m.sbml")
+    doc = assert_valid_sbml_qual(path)
+    qual = doc.getModel().getPlugin("qual")
+    assert qual.getQualitativeSpecies("a").getCompartment() == "pm", "a node lies in the smallest region around it"
+    assert qual.getQualitativeSpecies("b").getCompartment() == "cell"
+    assert load_model(path).regions == model.regions

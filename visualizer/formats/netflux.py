@@ -48,6 +48,8 @@ from visualizer.problems import ModelError, Problem, UserError, read_limited
 __all__ = ["load_netflux", "save_netflux", "netflux_losses", "MAX_XLSX_BYTES"]
 
 MAX_XLSX_BYTES = 20 * 1024 * 1024
+#: What to do about a spreadsheet that cannot be read at all (cut short by a download or a full disk, or not one).
+_RESAVE = "open it in Excel or LibreOffice Calc and save it again as an Excel workbook (.xlsx)"
 _NAME = r"[A-Za-z0-9_\-\.\[\]:]+"
 _RULE = re.compile(rf"^\s*(?P<lhs>.*?)\s*=>\s*(?P<rhs>{_NAME})\s*$")
 _TERM = re.compile(rf"^\s*(?P<neg>!?)\s*(?P<name>{_NAME})\s*$")
@@ -76,7 +78,9 @@ def _read_tables(data: io.BytesIO, name: str, problem):
     try:
         book = openpyxl.load_workbook(data, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise ModelError([Problem(name, None, "", f"cannot open the spreadsheet: {exc}")]) from None
+        raise ModelError(
+            [Problem(name, None, "", f"cannot open the spreadsheet: the file looks damaged ({exc}); {_RESAVE}")]
+        ) from None
     try:
         missing = [s for s in ("species", "reactions") if s not in book.sheetnames]
         if missing:
@@ -92,7 +96,9 @@ def _read_tables(data: io.BytesIO, name: str, problem):
                 _table(book["reactions"], "reactions", _REACTION_COLUMNS, problem),
             )
         except Exception as exc:  # openpyxl, zipfile, zlib and XML errors of a damaged file
-            raise ModelError([Problem(name, None, "", f"cannot read the spreadsheet (the file is damaged): {exc}")]) from None
+            raise ModelError(
+                [Problem(name, None, "", f"cannot read the spreadsheet: the file looks damaged ({exc}); {_RESAVE}")]
+            ) from None
     finally:
         book.close()
 
@@ -108,7 +114,17 @@ def load_netflux(path: str | Path) -> Model:
 
     data = io.BytesIO(read_limited(path, MAX_XLSX_BYTES, "spreadsheet"))
     if not zipfile.is_zipfile(data):
-        raise ModelError([Problem(name, None, "", "not an .xlsx spreadsheet (the file is not a zip archive)")])
+        raise ModelError(
+            [
+                Problem(
+                    name,
+                    None,
+                    "",
+                    "not an .xlsx spreadsheet: the file looks damaged or incomplete (an .xlsx file is a zip archive, "
+                    f"and this one is not); if it was cut short while copying or downloading, fetch it again, else {_RESAVE}",
+                )
+            ]
+        )
 
     with warnings.catch_warnings():
         # openpyxl warns (on stderr, naming its own source files) about damage it works around in

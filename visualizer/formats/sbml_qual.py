@@ -44,21 +44,46 @@ the OR over the node's groups of the AND over its literals (``eq(S, 1)`` for an
 activator, ``not(eq(S, 1))`` for an inhibitor), with a ``defaultTerm`` of 0.
 Every threshold is 1: a source counts as "on" at level 1.
 
-What SBML-qual cannot say is dropped: the continuous parameters of
-interactions (``w``, ``n``, ``EC50``, ``strength``) and of nodes (``tau``,
-``ymax``), a fractional basal drive (a basal drive of 1 is written as a
-function that is always true), input levels and initial values other than
-0 or 1 (rounded to the nearer level), the input role of a node that also has
-incoming interactions, scenarios, interventions, positions and references.
+What SBML-qual cannot say is dropped (:func:`sbml_qual_losses` lists it for
+a given model): the continuous parameters of interactions (``w``, ``n``,
+``EC50``, ``strength``) and of nodes (``tau``, ``ymax``), a fractional basal
+drive (a basal drive of 1 is written as a function that is always true),
+input levels and initial values other than 0 or 1 (rounded to the nearer
+level), the input role of a node that also has incoming interactions,
+scenarios, interventions, descriptions and references.
+
+Layout
+------
+The picture travels in the SBML Layout package (version 1), which libsbml
+reads and writes and GINsim and CellDesigner-era tools understand. Layout
+glyphs may only point at core SBML species, not at qualitative ones, so every
+node is a ``generalGlyph`` whose ``reference`` is its qualitativeSpecies, with
+the box the app draws it in (its position is the box's centre). Every region
+is an SBML compartment (its species are placed in the smallest region holding
+their centre) drawn by a ``compartmentGlyph`` with the region's rectangle; the
+region's kind (tissue, compartment, membrane) is kept in the compartment's
+annotation. Every transition is a ``generalGlyph`` at its junction, with one
+``referenceGlyph`` per input (role ``activator``, ``inhibitor`` or
+``modifier``) and one for the output (role ``product``), each a straight line.
+A model without positions is laid out first, as the app would draw it.
+
+On import, positions come from the first layout, when there is one: a
+``generalGlyph`` or a ``speciesGlyph`` naming a qualitative species places
+that node, and a ``compartmentGlyph`` with a size becomes a region. Files
+without a layout (Cell Collective, most GINsim exports) are laid out by the
+app as before.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import re
+from dataclasses import replace
 from pathlib import Path
 
-from visualizer.model import ACTIVATES, INHIBITS, Input, Interaction, Model, Node
+from visualizer.formats import edge_point, junction_point, node_boxes
+from visualizer.model import ACTIVATES, INHIBITS, Input, Interaction, Model, Node, Region
 from visualizer.problems import ModelError, Problem, read_limited
 
 __all__ = [
@@ -70,6 +95,7 @@ __all__ = [
     "load_sbml_qual",
     "save_sbml_qual",
     "sbml_qual_string",
+    "sbml_qual_losses",
     "to_dnf",
 ]
 
@@ -81,6 +107,9 @@ MAX_TERMS = 256
 HILL_N = 4.0
 HILL_EC50 = 0.5
 _QUAL_NS = "http://www.sbml.org/sbml/level3/version1/qual/version1"
+#: Our annotation on a region's compartment: what kind of region it is.
+_REGION_NS = "urn:insulin-pathway-visualizer:sbml-region:1"
+_REGION_KIND = re.compile(r"<(?:\w+:)?region\b[^>]*\bkind=\"(tissue|compartment|membrane)\"")
 _SID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 # A literal is (species id, positive?); a term is a frozenset of literals (their AND);
@@ -367,14 +396,25 @@ def load_sbml_qual(path: str | Path) -> Model:
             raise ModelError([Problem(name, None, "", f"{lead}: it holds no SBML model")])
         raise ModelError([Problem(name, e.getLine() or None, "", f"{lead}: {e.getMessage().strip()}") for e in errors[:20]])
     if doc.getLevel() < 3 or not doc.isPackageEnabled("qual"):
+        from visualizer.formats import supported_model_types
+
+        counts = (
+            (sbml_model.getNumSpecies(), "species", "species"),
+            (sbml_model.getNumReactions(), "reaction", "reactions"),
+            (sbml_model.getNumRules(), "rule", "rules"),
+        )
+        contents = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts if n or many == "species")
         raise ModelError(
             [
                 Problem(
                     name,
                     _line(sbml_model),
                     "",
-                    f"this SBML file (Level {doc.getLevel()} Version {doc.getVersion()}) does not use the 'qual' package; "
-                    "only logical models (SBML Level 3 with qual) can be imported",
+                    f"this is an SBML core model (Level {doc.getLevel()} Version {doc.getVersion()}, {contents}): "
+                    "a kinetic model of rate equations, which this app does not simulate; it needs a logical network, "
+                    "an SBML-qual "
+                    "model (SBML Level 3 with the 'qual' package, as Cell Collective and GINsim export). "
+                    f"The app opens: {supported_model_types()}",
                 )
             ]
         )
@@ -525,6 +565,11 @@ def load_sbml_qual(path: str | Path) -> Model:
                         mechanism=f"SBML-qual transition {tid}",
                     )
                 )
+    positions, regions = _read_layout(sbml_model, set(species), problem)
+    if problems:
+        raise ModelError(problems)
+    if positions:
+        nodes = [replace(n, position=positions.get(n.id)) for n in nodes]
     title = sbml_model.getName().strip() or sbml_model.getId() or path.stem
     description = _plain_text(sbml_model.getNotesString()) if sbml_model.isSetNotes() else ""
     intro = f"Imported from the SBML-qual file {path.name}."
@@ -536,6 +581,65 @@ def load_sbml_qual(path: str | Path) -> Model:
         description=f"{intro} {description}".strip(),
         time_unit="",
         source=name,
+        regions=tuple(regions),
+    )
+
+
+def _finite_box(box) -> tuple[float, float, float, float] | None:
+    values = (box.getX(), box.getY(), box.getWidth(), box.getHeight())
+    if all(math.isfinite(v) for v in values) and values[2] >= 0 and values[3] >= 0:
+        return values
+    return None
+
+
+def _read_layout(sbml_model, species: set[str], problem) -> tuple[dict[str, tuple[float, float]], list[Region]]:
+    """Node positions (box centres) and regions from the model's first layout; nothing when it has none."""
+    plugin = sbml_model.getPlugin("layout")
+    if plugin is None or plugin.getNumLayouts() == 0:
+        return {}, []
+    layout = plugin.getLayout(0)
+    positions: dict[str, tuple[float, float]] = {}
+    glyphs = [layout.getSpeciesGlyph(k) for k in range(layout.getNumSpeciesGlyphs())]
+    glyphs += [layout.getAdditionalGraphicalObject(k) for k in range(layout.getNumAdditionalGraphicalObjects())]
+    for glyph in glyphs:
+        target = glyph.getSpeciesId() if hasattr(glyph, "getSpeciesId") else getattr(glyph, "getReferenceId", lambda: "")()
+        if target not in species or target in positions:
+            continue
+        box = _finite_box(glyph.getBoundingBox())
+        if box is None:
+            problem(_line(glyph), f"layout glyph {glyph.getId() or '?'}", "its bounding box is not four finite numbers")
+            continue
+        positions[target] = (box[0] + box[2] / 2.0, box[1] + box[3] / 2.0)
+    regions: list[Region] = []
+    boxes: list[tuple[str, str, str | None, tuple[float, float, float, float]]] = []
+    for k in range(layout.getNumCompartmentGlyphs()):
+        glyph = layout.getCompartmentGlyph(k)
+        box = _finite_box(glyph.getBoundingBox())
+        if box is None:
+            problem(_line(glyph), f"layout glyph {glyph.getId() or '?'}", "its bounding box is not four finite numbers")
+            continue
+        if box[2] <= 0 or box[3] <= 0:
+            continue  # a compartment without an area is not drawn
+        compartment = sbml_model.getCompartment(glyph.getCompartmentId()) if glyph.isSetCompartmentId() else None
+        rid = (compartment.getId() if compartment is not None else "") or glyph.getId() or f"region{k + 1}"
+        label = compartment.getName() if compartment is not None and compartment.isSetName() else rid
+        found = _REGION_KIND.search(compartment.getAnnotationString() or "") if compartment is not None else None
+        if rid not in {b[0] for b in boxes}:
+            boxes.append((rid, label, found[1] if found else None, box))
+    for rid, label, kind, (x, y, w, h) in boxes:
+        if kind is None:  # not ours: a region holding another is a tissue, else a compartment
+            holds = any(b is not None and b[3] != (x, y, w, h) and _inside(b[3], (x, y, w, h)) for b in boxes)
+            kind = "tissue" if holds else "compartment"
+        regions.append(Region(rid, label, kind, (x, y, w, h)))
+    return positions, regions
+
+
+def _inside(inner: tuple[float, float, float, float], outer: tuple[float, float, float, float]) -> bool:
+    return (
+        outer[0] <= inner[0]
+        and outer[1] <= inner[1]
+        and inner[0] + inner[2] <= outer[0] + outer[2]
+        and inner[1] + inner[3] <= outer[1] + outer[3]
     )
 
 
@@ -574,8 +678,10 @@ def _build_document(model: Model):
     import libsbml
 
     ns = libsbml.SBMLNamespaces(3, 1, "qual", 1)
+    ns.addPackageNamespace("layout", 1)
     doc = libsbml.SBMLDocument(ns)
     doc.setPackageRequired("qual", True)
+    doc.setPackageRequired("layout", False)  # a reader without layout still gets the whole logic
     used: set[str] = set()
     sbml_model = doc.createModel()
     sbml_model.setId(_safe_id(model.title or "model", used))
@@ -587,6 +693,15 @@ def _build_document(model: Model):
     qual = sbml_model.getPlugin("qual")
 
     ids = {node.id: _safe_id(node.id, used) for node in model.nodes}
+    boxes = node_boxes(model)
+    region_ids = {region.id: _safe_id(region.id, used) for region in model.regions}
+    for region in model.regions:
+        comp = sbml_model.createCompartment()
+        comp.setId(region_ids[region.id])
+        comp.setName(region.label or region.id)
+        comp.setConstant(True)
+        comp.setAnnotation(f'<annotation><ipv:region xmlns:ipv="{_REGION_NS}" kind="{region.kind}"/></annotation>')
+    home = {nid: _smallest_region(model.regions, box) for nid, box in boxes.items()}
     input_levels = {i.node: i.level for i in model.inputs}
     incoming: dict[str, list[Interaction]] = {}
     for inter in model.interactions:
@@ -596,7 +711,8 @@ def _build_document(model: Model):
         qs = qual.createQualitativeSpecies()
         qs.setId(ids[node.id])
         qs.setName(node.label or node.id)
-        qs.setCompartment(compartment.getId())
+        place = home[node.id]
+        qs.setCompartment(region_ids[place] if place is not None else compartment.getId())
         qs.setMaxLevel(1)
         is_input = node.id in input_levels and node.id not in incoming and node.basal < 1.0
         qs.setConstant(bool(is_input))
@@ -610,6 +726,8 @@ def _build_document(model: Model):
         tr = qual.createTransition()
         tid = _safe_id(f"tr_{ids[node.id]}", used)
         tr.setId(tid)
+        if node.description:  # the reader takes a node's description from its transition's notes
+            tr.setNotes(f'<body xmlns="http://www.w3.org/1999/xhtml"><p>{html.escape(node.description)}</p></body>')
         signs: dict[str, set[str]] = {}
         groups: dict[str, list[tuple[str, bool]]] = {}
         for inter in inters:
@@ -628,6 +746,7 @@ def _build_document(model: Model):
             inp.setThresholdLevel(1)
             inp.setTransitionEffect(libsbml.INPUT_TRANSITION_EFFECT_NONE)
         out = tr.createOutput()
+        out.setId(_safe_id(f"{tid}_out", used))
         out.setQualitativeSpecies(ids[node.id])
         out.setTransitionEffect(libsbml.OUTPUT_TRANSITION_EFFECT_ASSIGNMENT_LEVEL)
         default = tr.createDefaultTerm()
@@ -639,7 +758,151 @@ def _build_document(model: Model):
         if math is None:  # pragma: no cover - the MathML above is always well formed
             raise ValueError(f"could not build the function of {node.id}")
         term.setMath(math)
+    _build_layout(model, sbml_model, ids, region_ids, boxes, used)
     return doc
+
+
+def _smallest_region(regions, box) -> str | None:
+    """The smallest region whose rectangle holds the centre of ``box``, if any."""
+    inside = [r for r in regions if r.rect[0] <= box[0] <= r.rect[0] + r.rect[2] and r.rect[1] <= box[1] <= r.rect[1] + r.rect[3]]
+    return min(inside, key=lambda r: r.rect[2] * r.rect[3]).id if inside else None
+
+
+def _set_box(glyph, x: float, y: float, w: float, h: float) -> None:
+    box = glyph.getBoundingBox()
+    box.setX(x)
+    box.setY(y)
+    box.setWidth(w)
+    box.setHeight(h)
+
+
+def _line_to(reference_glyph, start: tuple[float, float], end: tuple[float, float]) -> None:
+    segment = reference_glyph.getCurve().createLineSegment()
+    segment.getStart().setX(start[0])
+    segment.getStart().setY(start[1])
+    segment.getEnd().setX(end[0])
+    segment.getEnd().setY(end[1])
+
+
+def _build_layout(model: Model, sbml_model, ids, region_ids, boxes, used: set[str]) -> None:
+    """One layout: a box per node, a rectangle per region and the lines of every transition (see the module notes)."""
+    layout = sbml_model.getPlugin("layout").createLayout()
+    layout.setId(_safe_id("layout", used))
+    layout.setName("Insulin Pathway Visualizer diagram")
+    xs = [b[0] + b[2] / 2 for b in boxes.values()] + [r.rect[0] + r.rect[2] for r in model.regions] + [0.0]
+    ys = [b[1] + b[3] / 2 for b in boxes.values()] + [r.rect[1] + r.rect[3] for r in model.regions] + [0.0]
+    layout.getDimensions().setWidth(max(xs))
+    layout.getDimensions().setHeight(max(ys))
+    for region in model.regions:
+        glyph = layout.createCompartmentGlyph()
+        glyph.setId(_safe_id(f"glyph_{region_ids[region.id]}", used))
+        glyph.setCompartmentId(region_ids[region.id])
+        _set_box(glyph, *region.rect)
+    glyph_ids = {}
+    for node in model.nodes:
+        cx, cy, w, h = boxes[node.id]
+        glyph = layout.createGeneralGlyph()
+        glyph_ids[node.id] = _safe_id(f"glyph_{ids[node.id]}", used)
+        glyph.setId(glyph_ids[node.id])
+        glyph.setReferenceId(ids[node.id])
+        _set_box(glyph, cx - w / 2.0, cy - h / 2.0, w, h)
+    import libsbml
+
+    roles = {libsbml.INPUT_SIGN_POSITIVE: "activator", libsbml.INPUT_SIGN_NEGATIVE: "inhibitor"}
+    by_sid = {sid: nid for nid, sid in ids.items()}
+    qual = sbml_model.getPlugin("qual")
+    for k in range(qual.getNumTransitions()):
+        tr = qual.getTransition(k)
+        target = by_sid[tr.getOutput(0).getQualitativeSpecies()]
+        inputs = [tr.getInput(j) for j in range(tr.getNumInputs())]
+        activators = [boxes[by_sid[i.getQualitativeSpecies()]] for i in inputs if i.getSign() != libsbml.INPUT_SIGN_NEGATIVE]
+        junction = junction_point(boxes[target], activators or [boxes[by_sid[i.getQualitativeSpecies()]] for i in inputs])
+        glyph = layout.createGeneralGlyph()
+        glyph.setId(_safe_id(f"glyph_{tr.getId()}", used))
+        glyph.setReferenceId(tr.getId())
+        _set_box(glyph, junction[0] - 5.0, junction[1] - 5.0, 10.0, 10.0)
+        for inp in inputs:
+            source = by_sid[inp.getQualitativeSpecies()]
+            ref = glyph.createReferenceGlyph()
+            ref.setId(_safe_id(f"{glyph.getId()}_{inp.getId()}", used))
+            ref.setReferenceId(inp.getId())
+            ref.setGlyphId(glyph_ids[source])
+            ref.setRole(roles.get(inp.getSign(), "modifier"))
+            _line_to(ref, edge_point(boxes[source], junction), junction)
+        out = tr.getOutput(0)
+        ref = glyph.createReferenceGlyph()
+        ref.setId(_safe_id(f"{glyph.getId()}_{out.getId()}", used))
+        ref.setReferenceId(out.getId())
+        ref.setGlyphId(glyph_ids[target])
+        ref.setRole("product")
+        _line_to(ref, junction, edge_point(boxes[target], junction))
+
+
+def _some(ids: list[str]) -> str:
+    return ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+
+
+def _keeps_description(node: Node, targets: set[str]) -> bool:
+    """A description travels in the notes of the node's transition, so a node needs one, and plain text that fits."""
+    return (node.id in targets or node.basal >= 1.0) and _plain_text(html.escape(node.description)) == node.description
+
+
+def sbml_qual_losses(model: Model) -> list[str]:
+    """What :func:`save_sbml_qual` cannot write for ``model``, one sentence each (empty if nothing).
+
+    SBML-qual is Boolean: the Hill parameters and time constants that shape the continuous
+    simulation have no place in it, so reading the file back gives every interaction the steep
+    curve of :data:`HILL_N` and every node a time constant of 1.
+    """
+    notes: list[str] = []
+    tuned = [f"{i.source}→{i.target}" for i in model.interactions if (i.w, i.n, i.ec50) != (1.0, HILL_N, HILL_EC50)]
+    if tuned:
+        notes.append(f"{len(tuned)} interactions' weights, Hill coefficients and EC50s not written (SBML-qual is Boolean)")
+    partial = [f"{i.source}⊣{i.target} ({i.strength:g})" for i in model.interactions if i.inhibits and i.strength != 1.0]
+    if partial:
+        notes.append(f"{len(partial)} partial inhibitors written as full inhibition (NOT): {_some(partial)}")
+    groups: dict[str, dict[str, frozenset]] = {}
+    for it in model.interactions:
+        literals = groups.setdefault(it.target, {}).get(it.group, frozenset())
+        groups[it.target][it.group] = literals | {(it.source, not it.inhibits)}
+    absorbed = [
+        f"{group} → {target}"
+        for target, by_group in groups.items()
+        for group, literals in by_group.items()
+        if any(other < literals or (other == literals and name < group) for name, other in by_group.items() if name != group)
+    ]
+    if absorbed:
+        notes.append(
+            f"{len(absorbed)} AND groups that hold another group of the same target (or repeat it) add nothing in Boolean "
+            f"logic and read back without it: {_some(absorbed)}"
+        )
+    timed = [n.id for n in model.nodes if n.tau != 1.0 or n.ymax != 1.0]
+    if timed:
+        notes.append(f"{len(timed)} nodes' time constants or maximum levels not written: {_some(timed)}")
+    fractional = [n.id for n in model.nodes if 0.0 < n.basal < 1.0]
+    if fractional:
+        notes.append(f"{len(fractional)} fractional basal drives not written: {_some(fractional)}")
+    targets = {i.target for i in model.interactions}
+    levels = [i.node for i in model.inputs if i.level not in (0.0, 1.0) and i.node not in targets]
+    if levels:
+        notes.append(f"{len(levels)} input levels rounded to 0 or 1: {_some(levels)}")
+    driven = [i.node for i in model.inputs if i.node in targets]
+    if driven:
+        notes.append(f"{len(driven)} inputs that also have incoming interactions written as ordinary nodes: {_some(driven)}")
+    dropped = [
+        f"{len(items)} {what}"
+        for items, what in (
+            (model.scenarios, "scenarios"),
+            (model.interventions, "interventions"),
+            (model.references, "references"),
+            ([n for n in model.nodes if n.description and not _keeps_description(n, targets)], "node descriptions"),
+            ([i for i in model.interactions if i.mechanism and not i.mechanism.startswith("SBML-qual transition")], "mechanisms"),
+        )
+        if items
+    ]
+    if dropped:
+        notes.append(f"not written (SBML-qual has no place for them): {', '.join(dropped)}")
+    return notes
 
 
 def sbml_qual_string(model: Model) -> str:

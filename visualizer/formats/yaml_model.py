@@ -1,9 +1,22 @@
-"""Read the project's own model format (human-edited YAML), checking everything.
+"""Read and write the project's own model format (human-edited YAML), checking everything.
 
 The format is documented in the README. Every problem is reported at once as
 ``file:line: entry: message``, for example::
 
     insulin_signaling.yaml:212: interaction pkc_theta -> irs1: unknown target 'irs_1' (did you mean 'irs1'?)
+
+Reading is split in two: :func:`read_yaml` turns text into mappings that
+remember their lines, and :func:`model_from_data` checks such a tree and builds
+the :class:`~visualizer.model.Model`. Other readers that carry parts of a model
+in this vocabulary (the SBGN-ML reader keeps parameters and scenarios in its
+extension) build the same tree, with lines of their own file, and use the same
+checks.
+
+Writing (:func:`yaml_model_text`, :func:`save_yaml_model`) produces a file in
+the layout of the built-in model that this reader reads back to an equal
+model: fields equal to their defaults are left out, long text is folded, and
+text YAML would read as something else (``yes``, ``1.0``, ``*name``, ``a: b``)
+is quoted.
 """
 
 from __future__ import annotations
@@ -13,6 +26,7 @@ import re
 from pathlib import Path
 
 from visualizer.formats.yaml_source import Checker, LineDict, is_finite_number, read_yaml
+from visualizer.problems import ModelError, Problem
 from visualizer.model import (
     ACTIVATES,
     COMPARTMENTS,
@@ -32,9 +46,32 @@ from visualizer.model import (
     Scenario,
 )
 
-__all__ = ["load_yaml_model"]
+__all__ = [
+    "load_yaml_model",
+    "model_from_data",
+    "model_to_data",
+    "yaml_model_text",
+    "yaml_data_text",
+    "flow_yaml",
+    "save_yaml_model",
+    "ID_PATTERN",
+    "STORYBOARD_NOT_MODEL",
+]
 
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Node ids: snake_case reads best, but ids imported from Netflux and SBML (``AC``, ``S_13``, ``cAMP``) are kept as
+#: they are, so a converted model still answers to the names its users know. No spaces, commas or '=': ids are
+#: typed in ``--set ID=0.5`` and ``--nodes a,b``.
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-\[\]:]*$")
+_ID = ID_PATTERN
+_ID_RULE = (
+    "an id may hold only letters, digits and _ - . [ ] :, and must start with a letter, digit or _ "
+    "(snake_case, as in insulin_receptor, reads best)"
+)
+#: What opening a storyboard as a model says (both files are YAML, so the extension cannot tell them apart).
+STORYBOARD_NOT_MODEL = (
+    "this is a lecture storyboard, not a model: open it with Lecture ▸ Open storyboard (Ctrl+Shift+O) "
+    "or `visualizer present FILE`"
+)
 _TOP = (
     "format",
     "metadata",
@@ -68,7 +105,18 @@ def load_yaml_model(path: str | Path) -> Model:
     """Load and validate a model file; raise :class:`ModelError` listing every problem."""
     path = Path(path)
     data = read_yaml(path, "model file")
-    chk = Checker(str(path))
+    if isinstance(data, LineDict) and "steps" in data and "nodes" not in data:
+        raise ModelError([Problem(str(path), data.line_of("steps"), "", STORYBOARD_NOT_MODEL)])
+    return model_from_data(data, str(path), path.stem)
+
+
+def model_from_data(data, source: str, default_title: str = "model") -> Model:
+    """Check a tree of :class:`LineDict` mappings in the model file's vocabulary and build the model.
+
+    ``source`` names the file in messages (and becomes :attr:`Model.source`); lines come from the tree.
+    Raises :class:`ModelError` listing every problem.
+    """
+    chk = Checker(source)
     top = chk.mapping(data, 1, "model")
     chk.raise_if_any()
     assert top is not None
@@ -131,11 +179,12 @@ def load_yaml_model(path: str | Path) -> Model:
     if not nodes and "nodes" in top:
         chk.add(top.line_of("nodes"), "nodes", "the model has no nodes")
     chk.raise_if_any()
+    time_unit = chk.text(meta, "time_unit", "metadata", None)
     return Model(
-        title=chk.text(meta, "title", "metadata") or path.stem,
+        title=chk.text(meta, "title", "metadata") or default_title,
         version=chk.text(meta, "version", "metadata") or "",
         description=chk.text(meta, "description", "metadata") or "",
-        time_unit=chk.text(meta, "time_unit", "metadata") or "min",
+        time_unit="min" if time_unit is None else time_unit,  # an explicit "" (no unit, as in Netflux) stays
         nodes=tuple(nodes),
         interactions=tuple(interactions),
         inputs=tuple(inputs),
@@ -146,7 +195,7 @@ def load_yaml_model(path: str | Path) -> Model:
         healthy_scenario=healthy,
         disease_scenario=disease,
         default_scenario=default_scenario,
-        source=str(path),
+        source=source,
         roles=roles,
         plotted=tuple(p for p in plotted if p in node_ids),
         modules=tuple(modules),
@@ -192,12 +241,14 @@ def _read_modules(chk: Checker, top: LineDict, node_ids: set[str]) -> list[Modul
             continue
         members = chk.text_list(entry, "nodes", name)
         chk.check_ids(members, node_ids, entry.line_of("nodes"), name, "node", lambda n: _did_you_mean(n, node_ids))
-        members = [m for m in members if m in node_ids]
+        members = tuple(m for m in members if m in node_ids)
         key = chk.text(entry, "key", name, None)
         if key is not None and key not in members:
             chk.add(entry.line_of("key"), name, f"key node '{key}' is not one of the module's nodes")
             key = None
-        out.append(Module(mid, chk.text(entry, "label", name) or mid, tuple(members), key, chk.text(entry, "description", name) or ""))
+        out.append(
+            Module(mid, chk.text(entry, "label", name) or mid, tuple(members), key, chk.text(entry, "description", name) or "")
+        )
     return out
 
 
@@ -262,9 +313,7 @@ def _read_nodes(chk: Checker, top: LineDict, check_refs) -> list[Node]:
         if nid is None:
             continue
         if not _ID.match(nid):
-            chk.add(
-                entry.line_of("id"), name, "an id must be snake_case: lower-case letters, digits and _, starting with a letter"
-            )
+            chk.add(entry.line_of("id"), name, _ID_RULE)
         if nid in seen:
             chk.add(entry.line_of("id"), name, f"duplicate node id '{nid}' (first defined on line {seen[nid]})")
             continue
@@ -326,7 +375,7 @@ def _read_interactions(chk: Checker, top: LineDict, node_ids: set[str], check_re
             source=src,
             target=tgt,
             sign=sign,
-            group=group if group else f"<{src}>",
+            group=f"<{src}>" if group is None else group,  # without a group, a group of its own
             w=_or_default(chk.number(entry, "w", name, 1.0, 0.0, 1.0), 1.0),
             n=n,
             ec50=ec50,
@@ -427,3 +476,337 @@ def _read_interventions(chk: Checker, top: LineDict, input_ids: set[str], check_
             )
         )
     return out
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+#: Text longer than this (with its key and indentation) is folded onto several lines.
+_FOLD_AT = 100
+#: Folded text is wrapped to lines of about this many characters.
+_WRAP = 76
+#: An entry is written on one line, ``- {key: value, ...}``, when it fits in this many characters.
+_FLOW_WIDTH = 120
+_STR_TAG = "tag:yaml.org,2002:str"
+_RESOLVER = None
+
+
+def _number(value: float) -> int | float:
+    """Whole numbers as integers (``5``, not ``5.0``), as a person would write them."""
+    number = float(value)
+    return int(number) if number.is_integer() and abs(number) < 1e15 else number
+
+
+def model_to_data(model: Model) -> dict:
+    """The model as plain dicts and lists in the file's vocabulary, leaving out what equals the reader's default.
+
+    :func:`yaml_model_text` writes this tree; the SBGN-ML writer stores parts of it in its extension.
+    """
+    meta: dict = {"title": model.title}
+    if model.version:
+        meta["version"] = model.version
+    if model.description:
+        meta["description"] = model.description
+    if model.time_unit != "min":
+        meta["time_unit"] = model.time_unit
+    if model.default_scenario is not None:
+        meta["default_scenario"] = model.default_scenario
+    if model.roles:
+        meta["roles"] = dict(model.roles)
+    if model.plotted:
+        meta["plotted"] = list(model.plotted)
+    if model.references:
+        meta["references"] = [
+            {"key": r.key, "citation": r.citation, **({"doi": r.doi} if r.doi is not None else {})} for r in model.references
+        ]
+    data: dict = {"format": 1, "metadata": meta}
+    if model.healthy_scenario is not None and model.disease_scenario is not None:
+        data["reference_scenarios"] = {"healthy": model.healthy_scenario, "disease": model.disease_scenario}
+    if model.regions:
+        data["regions"] = [
+            {"id": r.id, **({"label": r.label} if r.label else {}), "kind": r.kind, "rect": [_number(v) for v in r.rect]}
+            for r in model.regions
+        ]
+    if model.modules:
+        data["modules"] = [_module_data(m) for m in model.modules]
+    data["nodes"] = [_node_data(n) for n in model.nodes]
+    if model.interactions:
+        data["interactions"] = [_interaction_data(i) for i in model.interactions]
+    if model.inputs:
+        data["inputs"] = [
+            {"node": i.node, "level": _number(i.level), **({"description": i.description} if i.description else {})}
+            for i in model.inputs
+        ]
+    if model.scenarios:
+        data["scenarios"] = [_scenario_data(s) for s in model.scenarios]
+    if model.interventions:
+        data["interventions"] = [_intervention_data(i) for i in model.interventions]
+    return data
+
+
+def _module_data(module: Module) -> dict:
+    out: dict = {"id": module.id, "label": module.label, "nodes": list(module.nodes)}
+    if module.key is not None:
+        out["key"] = module.key
+    if module.description:
+        out["description"] = module.description
+    return out
+
+
+def _node_data(node: Node) -> dict:
+    out: dict = {"id": node.id, "label": node.label}
+    if node.kind != "protein":
+        out["kind"] = node.kind
+    for key in ("compartment", "tissue"):
+        if getattr(node, key) is not None:
+            out[key] = getattr(node, key)
+    if node.position is not None:
+        out["position"] = [_number(v) for v in node.position]
+    if node.description:
+        out["description"] = node.description
+    if node.references:
+        out["references"] = list(node.references)
+    for key, default in (("tau", 1.0), ("ymax", 1.0), ("y0", 0.0), ("basal", 0.0)):
+        if getattr(node, key) != default:
+            out[key] = _number(getattr(node, key))
+    return out
+
+
+def _interaction_data(it: Interaction) -> dict:
+    out: dict = {"source": it.source, "target": it.target}
+    if it.sign != ACTIVATES:
+        out["sign"] = it.sign
+    if it.group != f"<{it.source}>":  # the reader gives an interaction without a group one of its own
+        out["group"] = it.group
+    for key, default in (("w", 1.0), ("n", 1.4), ("ec50", 0.5), ("strength", 1.0)):
+        if getattr(it, key) != default:
+            out[key] = _number(getattr(it, key))
+    if it.mechanism:
+        out["mechanism"] = it.mechanism
+    if it.references:
+        out["references"] = list(it.references)
+    return out
+
+
+def _scenario_data(scenario: Scenario) -> dict:
+    out: dict = {"id": scenario.id}
+    if scenario.label != scenario.id:
+        out["label"] = scenario.label
+    if scenario.description:
+        out["description"] = scenario.description
+    if scenario.inputs:
+        out["inputs"] = {k: _number(v) for k, v in scenario.inputs.items()}
+    return out
+
+
+def _intervention_data(iv: Intervention) -> dict:
+    out: dict = {"id": iv.id}
+    if iv.label != iv.id:
+        out["label"] = iv.label
+    if iv.description:
+        out["description"] = iv.description
+    if iv.references:
+        out["references"] = list(iv.references)
+    if iv.time_scale != "chronic":
+        out["time_scale"] = iv.time_scale
+    out["effects"] = {k: _number(v) for k, v in iv.effects.items()}
+    return out
+
+
+# -- YAML text ------------------------------------------------------------------------------------
+
+
+def _resolves_to_text(text: str) -> bool:
+    """Whether YAML reads ``text``, written plain, as text (not as a number, bool, null or date)."""
+    global _RESOLVER
+    import yaml
+
+    if _RESOLVER is None:
+        _RESOLVER = yaml.resolver.Resolver()
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)) == _STR_TAG
+
+
+def _plain_ok(text: str, flow: bool) -> bool:
+    """Whether ``text`` can be written without quotes and read back unchanged."""
+    if not text or text != text.strip() or not text.isprintable():
+        return False
+    if text[0] in "-?:,[]{}#&*!|>'\"%@`=~" or text.endswith(":") or ": " in text or " #" in text:
+        return False
+    if flow and any(c in text for c in ",[]{}:#?"):  # PyYAML ends a plain scalar at these inside {...} and [...]
+        return False
+    return _resolves_to_text(text)
+
+
+def _double_quoted(text: str) -> str:
+    """``text`` as a double-quoted YAML scalar; what is not printable is escaped, so it reads back exactly."""
+    out = []
+    for c in text:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif c == "\n":
+            out.append("\\n")
+        elif c == "\t":
+            out.append("\\t")
+        elif c.isprintable():
+            out.append(c)
+        else:  # control characters and the line and paragraph separators YAML would fold
+            code = ord(c)
+            out.append(f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+    return '"' + "".join(out) + '"'
+
+
+def _number_text(value: int | float) -> str:
+    if isinstance(value, int):
+        return str(value)
+    text = repr(value)
+    if "e" in text and "." not in text:  # YAML 1.1 reads 1e+20 as text; 1.0e+20 is a number
+        mantissa, _, exponent = text.partition("e")
+        text = f"{mantissa}.0e{exponent}"
+    return text
+
+
+def _scalar(value, flow: bool = False) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _number_text(value)
+    text = str(value)
+    return text if _plain_ok(text, flow) else _double_quoted(text)
+
+
+def _foldable(text: str) -> bool:
+    return text == text.strip() and text.isprintable() and " " in text
+
+
+def _fold(text: str, width: int) -> list[str]:
+    """Lines of a folded block scalar that YAML joins back into ``text``: breaks only at single spaces."""
+    breaks = [i for i in range(1, len(text) - 1) if text[i] == " " and text[i - 1] != " " and text[i + 1] != " "]
+    lines, start, previous = [], 0, None
+    for at in [*breaks, len(text)]:
+        if at - start > width and previous is not None and previous > start:
+            lines.append(text[start:previous])
+            start = previous + 1
+        previous = at
+    lines.append(text[start:])
+    return lines
+
+
+def _is_scalar(value) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def _flow(value) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_scalar(k, True)}: {_flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(v) for v in value) + "]"
+    return _scalar(value, flow=True)
+
+
+def _fits_flow(value, indent: int) -> bool:
+    """A mapping or list reads well on one line: no long text in it, and it fits the width."""
+
+    def short(v) -> bool:
+        if isinstance(v, dict):
+            return all(short(x) for x in v.values())
+        if isinstance(v, list):
+            return all(short(x) for x in v)
+        return not isinstance(v, str) or len(v) <= 60
+
+    return short(value) and indent + len(_flow(value)) <= _FLOW_WIDTH
+
+
+def _emit(lines: list[str], key: str, value, indent: int) -> None:
+    """Write ``key: value`` at ``indent`` spaces, choosing flow, block or folded style."""
+    pad = " " * indent
+    head = f"{pad}{_scalar(key)}:"
+    if isinstance(value, str) and len(head) + 1 + len(value) > _FOLD_AT and _foldable(value):
+        lines.append(f"{head} >-")
+        lines.extend(f"{pad}  {part}" for part in _fold(value, _WRAP - indent))
+    elif _is_scalar(value):
+        lines.append(f"{head} {_scalar(value)}")
+    elif not value:
+        lines.append(f"{head} {_flow(value)}")
+    elif _fits_flow(value, len(head) + 1) and not (isinstance(value, list) and any(isinstance(v, dict) for v in value)):
+        lines.append(f"{head} {_flow(value)}")
+    elif isinstance(value, dict):
+        lines.append(head)
+        for k, v in value.items():
+            _emit(lines, k, v, indent + 2)
+    else:
+        lines.append(head)
+        for item in value:
+            _emit_item(lines, item, indent + 2)
+
+
+def _emit_item(lines: list[str], item, indent: int) -> None:
+    """Write one list item: ``- {flow}`` when short, else ``- key: value`` with the rest beneath."""
+    pad = " " * indent
+    if not isinstance(item, dict) or not item:
+        if isinstance(item, str) and len(pad) + 2 + len(item) > _FOLD_AT and _foldable(item):
+            lines.append(f"{pad}- >-")
+            lines.extend(f"{pad}  {part}" for part in _fold(item, _WRAP - indent))
+        else:
+            lines.append(f"{pad}- {_scalar(item) if _is_scalar(item) else _flow(item)}")
+        return
+    if _fits_flow(item, indent + 2):
+        lines.append(f"{pad}- {_flow(item)}")
+        return
+    first = len(lines)
+    for k, v in item.items():
+        _emit(lines, k, v, indent + 2)
+    lines[first] = f"{pad}- {lines[first][indent + 2 :]}"
+
+
+#: Section comments, as in the built-in model.
+_SECTION_NOTES = {
+    "regions": "Rectangles drawn behind the nodes: x, y, width, height (y grows downwards).",
+    "interactions": "Interactions into one target that share a group are combined by AND; groups by OR.",
+}
+
+
+def yaml_model_text(model: Model, written_from: str | None = None) -> str:
+    """The model as the text of a model file (see the module notes); ``written_from`` names its origin."""
+    from visualizer import __version__
+
+    origin = written_from if written_from is not None else (Path(model.source).name if model.source else "")
+    lines = [f"# Written by the Insulin Pathway Visualizer {__version__}" + (f" from {origin}." if origin else ".")]
+    lines.append("# The format is described in the README, under 'Writing a model (YAML)'.")
+    return "\n".join(lines) + "\n" + yaml_data_text(model_to_data(model))
+
+
+def yaml_data_text(data: dict) -> str:
+    """Sections of a model file (as :func:`model_to_data` makes them), each after a blank line."""
+    lines: list[str] = []
+    for key, value in data.items():
+        lines.append("")
+        if key in _SECTION_NOTES:
+            lines.append(f"# {_SECTION_NOTES[key]}")
+        if isinstance(value, list):
+            lines.append(f"{key}:")
+            for item in value:
+                _emit_item(lines, item, 2)
+        else:
+            _emit(lines, key, value, 0)
+    return "\n".join(lines) + "\n"
+
+
+def flow_yaml(value) -> str:
+    """A mapping or list on one line, in YAML flow style (``{id: a, tau: 2}``), read back exactly."""
+    return _flow(value)
+
+
+def save_yaml_model(model: Model, path: str | Path) -> Path:
+    """Write ``model`` as a model file (atomically) that :func:`load_yaml_model` reads back to an equal model.
+
+    Raises :class:`~visualizer.problems.UserError` for node ids a model file cannot hold.
+    """
+    from visualizer.atomic import write_text_atomically
+    from visualizer.problems import UserError
+
+    bad = [n.id for n in model.nodes if not _ID.match(n.id)]
+    if bad:
+        shown = ", ".join(repr(b) for b in bad[:5]) + (" …" if len(bad) > 5 else "")
+        raise UserError(f"{path}: a model file cannot name the node(s) {shown}: {_ID_RULE}")
+    return write_text_atomically(path, yaml_model_text(model))

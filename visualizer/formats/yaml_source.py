@@ -8,14 +8,16 @@ can expand into billions of entries ("billion laughs").
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import yaml
 
 from visualizer.problems import ModelError, Problem, read_limited
 
-__all__ = ["MAX_FILE_BYTES", "LineDict", "read_yaml", "Checker", "is_finite_number"]
+__all__ = ["MAX_FILE_BYTES", "LineDict", "read_yaml", "parse_yaml", "explain_yaml_error", "Checker", "is_finite_number"]
 
 #: Larger files are refused before parsing (a real model is a few hundred kB).
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -35,6 +37,7 @@ class _LineLoader(yaml.SafeLoader):
     def __init__(self, stream) -> None:
         super().__init__(stream)
         self.duplicate_keys: list[tuple[int, str]] = []
+        self.line_offset = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -86,7 +89,8 @@ def _compose_fast(text: str):
 
 def _construct_mapping(loader: _LineLoader, node, deep=False):
     mapping = LineDict()
-    mapping.line = node.start_mark.line + 1
+    offset = loader.line_offset
+    mapping.line = node.start_mark.line + 1 + offset
     mapping.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
@@ -95,9 +99,9 @@ def _construct_mapping(loader: _LineLoader, node, deep=False):
         except TypeError:
             raise yaml.constructor.ConstructorError(None, None, "a mapping key must be plain text", key_node.start_mark) from None
         if key in mapping:
-            loader.duplicate_keys.append((key_node.start_mark.line + 1, str(key)))
+            loader.duplicate_keys.append((key_node.start_mark.line + 1 + offset, str(key)))
         mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = key_node.start_mark.line + 1
+        mapping.key_lines[key] = key_node.start_mark.line + 1 + offset
     return mapping
 
 
@@ -125,20 +129,27 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ModelError([Problem(name, None, "", f"not a text file (invalid UTF-8 at byte {exc.start})")]) from None
+    return parse_yaml(text, name, what)
+
+
+def parse_yaml(text: str, name: str, what: str = "file", first_line: int = 1) -> Any:
+    """Parse YAML text safely; every line number (in data and in messages) counts from ``first_line``.
+
+    ``first_line`` lets a YAML fragment embedded in another file (an SBGN extension) be located in
+    that file rather than in the fragment.
+    """
     if not text.strip():
         raise ModelError([Problem(name, None, "", f"the {what} is empty")])
     loader = None
+    offset = first_line - 1
     try:
         loader = _LineLoader(text)  # checks the characters, so it can fail too
+        loader.line_offset = offset
         root = _compose_fast(text)
         data = loader.get_single_data() if root is None else loader.construct_document(root)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        if "could not determine a constructor" in str(exc):
-            problem = "tags that build objects (!!python/…, !tag) are not allowed"
-        raise ModelError([Problem(name, line, "", f"not valid YAML: {problem}")]) from None
+        line, message = explain_yaml_error(exc, text)
+        raise ModelError([Problem(name, None if line is None else line + offset, "", f"not valid YAML: {message}")]) from None
     except RecursionError:
         raise ModelError([Problem(name, None, "", "not valid YAML: nested too deeply")]) from None
     finally:
@@ -150,6 +161,129 @@ def read_yaml(path: str | Path, what: str = "file") -> Any:
     if dups:
         raise ModelError(dups)
     return data
+
+
+def _quoted_example(line_text: str) -> str:
+    """``key: "value"`` for a ``key: value`` line, to show how quoting would look."""
+    body = line_text.strip()
+    if body.startswith("- "):
+        body = body[2:].lstrip()
+    key, sep, value = body.partition(": ")
+    if not sep or not value.strip():
+        return ""
+    value = value.strip().replace("\\", "\\\\").replace('"', '\\"')
+    return f', as in {key}: "{value}"'
+
+
+_OPENING_QUOTE = re.compile(r"""(?:^|:\s|-\s|[\[{,]\s*)\s*(["'])""")
+
+
+def _unclosed_quote(lines: list[str], upto: int | None) -> int | None:
+    """The first line, up to ``upto``, where a value starts with a quote that the line does not close."""
+    for number, text in enumerate(lines[: upto or len(lines)], start=1):
+        if text.lstrip().startswith("#"):
+            continue
+        for found in _OPENING_QUOTE.finditer(text):
+            quote, rest = found[1], text[found.end() :]
+            closing = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+            if quote not in closing:
+                return number
+            break
+    return None
+
+
+def _flow_item(line_text: str, column: int) -> str:
+    """The ``key: value`` item of a flow collection around ``column`` (between its commas or brackets)."""
+    start = max(line_text.rfind(",", 0, column), line_text.rfind("{", 0, column), line_text.rfind("[", 0, column)) + 1
+    ends = [i for i in (line_text.find(",", column), line_text.find("}", column), line_text.find("]", column)) if i != -1]
+    return line_text[start : min(ends) if ends else len(line_text)]
+
+
+def explain_yaml_error(exc: yaml.YAMLError, text: str) -> tuple[int | None, str]:
+    """The line of a YAML syntax error and what it most likely means, in plain words.
+
+    PyYAML (and libyaml, which words its errors differently) report what the parser expected;
+    a user needs to know what to change. The common mistakes (an unquoted colon or other special
+    character in a label, a tab, an unclosed quote or bracket, a line indented wrongly) are
+    recognised from the error and the text at its position; anything else keeps the parser's words.
+    """
+    lines = text.splitlines()
+    if isinstance(exc, yaml.reader.ReaderError):
+        where = text[: exc.position].count("\n") + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        return where, f"the file holds a control character (code {code:#04x}) that YAML does not allow; delete it"
+    problem = str(getattr(exc, "problem", None) or "")
+    context = str(getattr(exc, "context", None) or "")
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    start = getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column if mark is not None else 0
+    line_text = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
+    char = line_text[column] if column < len(line_text) else ""
+    before = line_text[:column]
+    opened = f" on line {start.line + 1}" if start is not None else ""
+    if "could not determine a constructor" in str(exc):
+        return (
+            line,
+            "tags that build objects (!!python/…, !tag) are not allowed; if this is text starting with '!', put it in quotes",
+        )
+    if "duplicate anchor" in context:
+        return line, (
+            "a value starting with '&' is read as an anchor name, and this name is used twice; if it is text, "
+            "put it in quotes" + _quoted_example(line_text)
+        )
+    if problem == _NO_ALIASES or "undefined alias" in problem:
+        return line, (
+            "a value starting with '*' is read as an alias (a reference to an '&' anchor), and aliases are not "
+            "allowed in these files; if it is text, put it in quotes" + _quoted_example(line_text)
+        )
+    if "mapping values are not allowed" in problem:
+        if ": " in before.strip() or before.rstrip().endswith(":"):
+            return line, (
+                "a second ': ' in this line: a colon followed by a space inside a value (a label or description "
+                "with a colon, for instance) must be in quotes" + _quoted_example(line_text)
+            )
+        return line, (
+            "a ':' that YAML did not expect here: either the line above lacks the ':' after its key, or this line "
+            "is indented further than the keys above it (keys of one mapping start in the same column)"
+        )
+    if "tab character" in problem:
+        return line, "a tab character: YAML indents with spaces only; replace the tab with spaces"
+    if "cannot start any token" in problem:
+        if char == "\t" or "\\t" in problem:
+            return line, "a tab character: YAML indents with spaces only; replace the tab with spaces"
+        shown = char or problem.partition("'")[2].partition("'")[0]
+        return line, f"a value cannot start with '{shown}'; put the text in quotes" + _quoted_example(line_text)
+    unclosed = _unclosed_quote(lines, line)
+    if unclosed is not None and ("quoted scalar" in context or "block end" in problem or "expected key" in problem):
+        return unclosed, "a quotation mark that opens a value here is not closed on this line; add the closing quote"
+    if "while scanning a quoted scalar" in context:
+        return (start.line + 1 if start is not None else line), (
+            f"a quotation mark opened{opened} is never closed; add the closing quote at the end of the text"
+        )
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket, closing = ("[", "]") if "sequence" in context else ("{", "}")
+        if char == ":" and (start is None or start.line + 1 == line):
+            return line, (
+                f"a ':' inside {bracket}...{closing}: text holding a colon must be in quotes"
+                + _quoted_example(_flow_item(line_text, column))
+            )
+        return line, (
+            f"the '{bracket}' opened{opened} is not closed with '{closing}' where expected, or a ',' is missing "
+            "between two items (text holding a comma, bracket or brace must be in quotes)"
+        )
+    if "block scalar" in context:
+        return line, "after '|' or '>' the text must start on the next line, indented"
+    if "mapping keys are not allowed" in problem:
+        return line, "'?' cannot start a value; put the text in quotes" + _quoted_example(line_text)
+    if "block end" in problem or "expected key" in problem or "'-' indicator" in problem:
+        if before.rstrip().endswith(('"', "'")):
+            return line, "text follows a closing quote; put the whole value inside the quotes"
+        return line, (
+            f"the indentation here does not match the lines above (the block starts{opened}): keys of one "
+            "mapping, and the '-' items of one list, must start in the same column, indented with spaces"
+        )
+    return line, f"{problem or exc} (check the quotes, colons and indentation on this line and the one above)"
 
 
 class Checker:
