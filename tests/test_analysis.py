@@ -22,8 +22,16 @@ from visualizer.analysis import dose_response, explain, upstream_paths
 from visualizer.engine import Network
 from visualizer.formats import load_builtin_model, load_model
 from visualizer.problems import UserError
+from visualizer.recovery import STATUSES
 
-INTERVENTIONS = ["aerobic_exercise", "resistance_training", "caloric_restriction", "weight_loss"]
+INTERVENTIONS = [
+    "aerobic_exercise",
+    "resistance_training",
+    "caloric_restriction",
+    "weight_loss",
+    "low_carb_diet",
+    "exercise_bout",
+]
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +48,15 @@ def irs1_resistant(net):
 def test_interventions_that_lower_an_irs1_brake_rank_above_one_that_acts_downstream(irs1_resistant):
     ranking = [e.intervention for e in irs1_resistant.interventions]
     assert sorted(ranking) == sorted(INTERVENTIONS), "every intervention of the model is ranked"
-    # Caloric restriction lowers DAG → PKCθ; weight loss lowers TNF-α → JNK/IKKβ; resistance
-    # training works through muscle mass, downstream of IRS-1.
+    # Caloric restriction lowers DAG → PKCθ; weight loss shrinks visceral fat, so less lipolysis and
+    # TNF-α; resistance training works mostly downstream of IRS-1 (more protein per fibre, more muscle).
     assert ranking.index("caloric_restriction") < ranking.index("resistance_training")
     assert ranking.index("weight_loss") < ranking.index("resistance_training")
     gains = [e.gain for e in irs1_resistant.interventions]
     assert gains == sorted(gains, reverse=True), "IRS-1 is better higher, so the ranking is by gain"
     best = irs1_resistant.interventions[0]
     assert best.gain > 0 and best.recovery is not None
-    assert best.recovery.status in {"partial", "recovered"}
+    assert best.recovery.status in {"partial", "recovered", "beyond"}
     assert best.value == pytest.approx(irs1_resistant.value + best.gain)
 
 
@@ -100,18 +108,20 @@ def test_inhibitor_cost_is_the_gain_with_that_inhibitor_knocked_out(net, irs1_re
 
 def test_paths_run_from_inputs_to_the_node_and_include_the_insulin_cascade(net):
     model = net.model
-    e = explain(net, "glucose_uptake", net.condition("insulin_resistant"))
+    # Akt, not glucose uptake: uptake has so many short routes from inputs (glucose, contraction,
+    # training) that the nine-step insulin cascade is not among its twelve shortest paths.
+    e = explain(net, "akt", net.condition("insulin_resistant"))
     assert 1 <= len(e.paths) <= analysis.MAX_PATHS
     links = {(i.source, i.target) for i in model.interactions}
     for path, signs in zip(e.paths, e.path_signs):
-        assert path[0] in model.input_ids and path[-1] == "glucose_uptake"
+        assert path[0] in model.input_ids and path[-1] == "akt"
         assert len(path) - 1 <= analysis.MAX_PATH_LENGTH and len(set(path)) == len(path)
         assert all((a, b) in links for a, b in pairwise(path))
         assert len(signs) == len(path) - 1
     assert [len(p) for p in e.paths] == sorted(len(p) for p in e.paths), "shortest first"
-    cascade = [p for p in e.paths if p[0] == "insulin"]
-    assert cascade and "akt" in cascade[0]
-    assert cascade[0].index("akt") < cascade[0].index("glucose_uptake")
+    cascade = [p for p in e.paths if p[0] == "insulin" and "insulin_receptor" in p]
+    assert cascade and cascade[0][:3] == ["insulin", "insulin_receptor", "irs1"]
+    assert cascade[0].index("pdk1") < cascade[0].index("akt")
 
 
 def test_an_input_is_its_own_path_and_an_unreachable_node_has_none():
@@ -219,7 +229,7 @@ def test_explain_command_json_has_every_field(run_cli):
     assert {"node", "activity", "active", "cost", "targets"} <= set(data["inhibitors"][0])
     first = data["interventions"][0]
     assert {"intervention", "label", "value", "gain", "on", "recovery"} <= set(first)
-    assert first["recovery"]["status"] in {"recovered", "partial", "unchanged", "worse", "boosted", "suppressed", "unaffected"}
+    assert first["recovery"]["status"] in set(STATUSES)
 
 
 def test_explain_command_text_reads_aloud(run_cli):
@@ -274,7 +284,7 @@ def test_netflux_model_explain_command_has_no_recovery_fields(run_cli):
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (["explain", "irs"], "unknown node 'irs' (did you mean 'irs1'?); nodes are: akt"),
+        (["explain", "irs"], "unknown node 'irs' (did you mean 'irs1'?); nodes are: adipose_insulin_signaling"),
         (["explain", "irs1", "--scenario", "sick"], "unknown scenario 'sick'"),
         (["explain", "irs1", "--format", "csv"], "invalid choice: 'csv'"),
         (["dose-response", "yoga", "--nodes", "dag"], "unknown intervention 'yoga'; choose one of: aerobic_exercise"),

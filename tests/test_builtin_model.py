@@ -1,8 +1,10 @@
-"""The built-in model: structure, documentation, layout and calibration.
+"""The built-in model: structure, coupling inputs, documentation, layout and calibration.
 
-Every behavioural number here is computed from the engine at test time; the
-targets come from the literature the model cites (e.g. Dresner et al. 1999:
-lipid infusion lowers insulin-stimulated glucose uptake by about half).
+Every behavioural number here is computed from the engine at test time. Clamp
+comparisons hold plasma insulin and glucose at the same levels in both people
+(``inputs={"insulin": 0.8, "blood_glucose": 0.5}``), as a hyperinsulinaemic-
+euglycaemic clamp does; fed-state comparisons use each scenario's own inputs.
+The literature calibration points, one test each, are in tests/test_literature.py.
 """
 
 from __future__ import annotations
@@ -13,25 +15,29 @@ from pathlib import Path
 
 import pytest
 
-from visualizer.engine import Network
+from visualizer.engine import Condition, Network
 from visualizer.formats import load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_PATH = ROOT / "resources" / "models" / "insulin_signaling.yaml"
 ARTICLE = ROOT.parent / "shared" / "reference" / "000_0a2b8c6f4e270a53.txt"
 
+#: Ids that features, storyboards and tests rely on; none may disappear.
 REQUIRED_NODES = {
     # muscle insulin cascade
     "insulin",
     "insulin_receptor",
     "irs1",
     "pi3k",
+    "pip3",
+    "pdk1",
     "akt",
     "as160",
     "glut4_translocation",
     "glucose_uptake",
     # lipids
     "fatty_acid_flux",
+    "intramuscular_tag",
     "dag",
     "pkc_theta",
     "ceramide",
@@ -44,37 +50,93 @@ REQUIRED_NODES = {
     "ikkb",
     # exercise
     "muscle_contraction",
+    "amp_atp_ratio",
+    "calcium",
     "ampk",
     "camk",
     "tbc1d1",
+    "myokine_il6",
     # chronic adaptation
     "glut4_expression",
     "pgc1a",
     "mitochondrial_biogenesis",
     "capillary_density",
     "muscle_mass",
+    "mechanical_load",
     # liver
     "liver_fat",
+    "hepatic_dag",
     "pkc_epsilon",
     "hepatic_insulin_signaling",
     "hepatic_glucose_output",
+    # whole body and pancreas
+    "blood_glucose",
+    "compensatory_insulin_secretion",
 }
-REQUIRED_INPUTS = {"insulin", "fatty_acid_flux", "visceral_fat", "liver_fat", "muscle_contraction", "mechanical_load"}
-INTERVENTIONS = ("aerobic_exercise", "resistance_training", "caloric_restriction", "weight_loss")
+#: Inputs the whole-body level reads or sets: no interaction may point into them.
+COUPLING_INPUTS = {
+    "insulin",
+    "blood_glucose",
+    "compensatory_insulin_secretion",
+    "beta_cell_function",
+    "muscle_contraction",
+    "dietary_carbohydrate",
+}
+REQUIRED_INPUTS = COUPLING_INPUTS | {
+    "dietary_fat",
+    "saturated_fat",
+    "energy_surplus",
+    "weight_lost",
+    "exercise_training",
+    "mechanical_load",
+}
+#: The lifestyle programmes (chronic) and the acute exercise bout.
+LIFESTYLE = ("aerobic_exercise", "resistance_training", "caloric_restriction", "weight_loss", "low_carb_diet")
+INTERVENTIONS = (*LIFESTYLE, "exercise_bout")
 REQUIRED_REFERENCES = {
     "petersen2018",
     "samuel2016",
     "boden2005",
     "bird2017",
-    "malin2020",
     "golay1996",
     "piatti1994",
     "ye2013",
     "dresner1999",
     "kraeutler2010",
+    # replacements and additions the expert review asked for
+    "holten2004",
+    "sigal2007",
+    "griffin1999",
+    "yu2002",
+    "itani2002",
+    "szendroedi2014",
+    "kim2004",
+    "petersen2005",
+    "lim2011",
+    "kirk2009",
+    "rohl2004",
+    "arkan2005",
+    "cai2005",
+    "senn2003",
+    "carey2006",
+    "mohamedali1997",
+    "sabio2008",
+    "perry2015",
+    "kjobsted2017",
+    "kjobsted2019",
+    "sylow2017",
+    "arany2008",
+    "leick2008",
+    "goodpaster2001",
+    "holloszy2013",
+    "copps2010",
+    "morino2008",
+    "magkos2016",
+    "hall2011",
 }
 
-HEALTHY, DISEASE = "healthy", "insulin_resistant"
+HEALTHY, DISEASE, T2D = "healthy", "insulin_resistant", "type_2_diabetes"
+CLAMP = {"insulin": 0.8, "blood_glucose": 0.5}
 
 #: Which tissue each region id draws (region ids are tissue ids, except the blood band).
 REGION_TISSUE = {"blood": "whole_body"}
@@ -103,14 +165,15 @@ def net(model):
 
 @pytest.fixture(scope="module")
 def steady(net):
-    """Cached steady states keyed by (scenario, interventions, knockouts)."""
+    """Cached steady states keyed by (scenario, interventions, knockouts, inputs)."""
     cache: dict = {}
 
-    def get(scenario=DISEASE, interventions=None, knockouts=()):
+    def get(scenario=DISEASE, interventions=None, knockouts=(), inputs=None):
         ivs = tuple(sorted((interventions or {}).items()))
-        key = (scenario, ivs, tuple(sorted(knockouts)))
+        inp = tuple(sorted((inputs or {}).items()))
+        key = (scenario, ivs, tuple(sorted(knockouts)), inp)
         if key not in cache:
-            cache[key] = net.steady_state(net.condition(scenario, interventions=dict(ivs), knockouts=knockouts))
+            cache[key] = net.steady_state(Condition(scenario, dict(ivs), dict(inp), frozenset(knockouts)))
         return cache[key]
 
     return get
@@ -126,11 +189,8 @@ def recovery_fraction(h: float, d: float, x: float) -> float:
 
 
 def recovery_status(h: float, d: float, x: float) -> str:
-    try:
-        from visualizer.recovery import classify
-    except ImportError:  # pragma: no cover - the module is optional for this test
-        f = recovery_fraction(h, d, x)
-        return "recovered" if f >= 0.8 else "partial" if f >= 0.2 else "unchanged" if f >= -0.2 else "worse"
+    from visualizer.recovery import classify
+
     return classify(h, d, x).status
 
 
@@ -140,15 +200,51 @@ def test_required_nodes_exist(model):
     assert not missing, f"required node ids missing from the built-in model: {sorted(missing)}"
 
 
-def test_required_inputs_and_reference_scenarios(model):
+def test_required_inputs_scenarios_and_references(model):
     assert set(model.input_ids) >= REQUIRED_INPUTS, f"inputs missing: {sorted(REQUIRED_INPUTS - set(model.input_ids))}"
     assert model.healthy_scenario == HEALTHY and model.disease_scenario == DISEASE
     assert model.default_scenario == DISEASE
+    assert {s.id for s in model.scenarios} >= {HEALTHY, DISEASE, T2D}
     healthy, disease = model.scenario(HEALTHY).inputs, model.scenario(DISEASE).inputs
-    assert healthy["insulin"] == disease["insulin"], "insulin must be the same in both scenarios (like-for-like comparison)"
-    for node in ("fatty_acid_flux", "visceral_fat", "liver_fat"):
+    for node in ("energy_surplus", "saturated_fat"):
         assert healthy[node] <= 0.25, f"{node} should be low in the healthy scenario, found {healthy[node]}"
-        assert disease[node] >= 0.6, f"{node} should be high in the insulin-resistant scenario, found {disease[node]}"
+        assert disease[node] >= 0.4, f"{node} should be high in the insulin-resistant scenario, found {disease[node]}"
+    for scenario in model.scenarios:
+        assert set(scenario.inputs) == set(model.input_ids), f"scenario {scenario.id} must set every input"
+
+
+def test_coupling_inputs_are_plain_inputs(model):
+    """The whole-body level reads and sets these; nothing in the cell level may drive them."""
+    inputs = set(model.input_ids)
+    for node in COUPLING_INPUTS:
+        assert node in inputs, f"{node} must be an input"
+        assert not model.incoming(node), f"{node} is a coupling input: no interaction may point into it"
+
+
+def test_insulin_and_glucose_follow_the_stated_scales(model):
+    """Insulin is I/(I + 150 pmol/L), glucose G/(G + 90 mg/dL): the scenario defaults follow them."""
+
+    def insulin(pmol):
+        return pmol / (pmol + 150.0)
+
+    def glucose(mg_dl):
+        return mg_dl / (mg_dl + 90.0)
+
+    healthy, disease, t2d = (model.scenario(s).inputs for s in (HEALTHY, DISEASE, T2D))
+    assert healthy["insulin"] == pytest.approx(insulin(150), abs=0.02)
+    assert disease["insulin"] == pytest.approx(insulin(300), abs=0.02)
+    assert healthy["insulin"] < t2d["insulin"] < disease["insulin"], "β-cell failure: insulin below the compensated level"
+    assert glucose(90) == pytest.approx(0.5)
+    assert abs(disease["blood_glucose"] - healthy["blood_glucose"]) <= 0.03, "compensated: glucose near normal"
+    assert t2d["blood_glucose"] >= healthy["blood_glucose"] + 0.08, "type 2 diabetes: glucose clearly higher"
+    assert healthy["beta_cell_function"] == disease["beta_cell_function"] >= 0.7
+    assert t2d["beta_cell_function"] <= 0.4
+    assert (
+        disease["compensatory_insulin_secretion"]
+        > t2d["compensatory_insulin_secretion"]
+        > healthy["compensatory_insulin_secretion"]
+    )
+    assert healthy["dietary_carbohydrate"] == 1.0, "carbohydrate is a fraction of the usual intake"
 
 
 def test_every_node_is_documented_and_placed(model):
@@ -174,31 +270,88 @@ def test_interventions_exist_and_are_documented(model):
         assert iv.description.strip(), f"intervention {iv.id} has no description"
         assert iv.references, f"intervention {iv.id} cites no reference"
         assert iv.effects, f"intervention {iv.id} changes no input"
-        assert "insulin" not in iv.effects, f"intervention {iv.id} must not change the insulin input"
+        for node in ("insulin", "blood_glucose", "compensatory_insulin_secretion", "beta_cell_function"):
+            assert node not in iv.effects, f"intervention {iv.id} must not set {node}: the whole-body level owns it"
+    assert model.intervention("low_carb_diet").effects["dietary_carbohydrate"] < -0.5
+    assert model.intervention("exercise_bout").time_scale == "acute"
+    assert model.intervention("weight_loss").effects == {"weight_lost": 1.0}
 
 
 def test_references_cover_the_literature(model):
     keys = {r.key for r in model.references}
     assert REQUIRED_REFERENCES <= keys, f"references missing: {sorted(REQUIRED_REFERENCES - keys)}"
+    assert "malin2020" not in keys, "Malin & Kullman (2020) could not be verified and was replaced"
     used = {k for n in model.nodes for k in n.references}
     used |= {k for e in model.interactions for k in e.references}
     used |= {k for i in model.interventions for k in i.references}
     unused = keys - used - {"kraeutler2010"}  # the method paper is cited by the model description
     assert not unused, f"references never cited by a node, interaction or intervention: {sorted(unused)}"
+    for ref in model.references:
+        assert re.search(r"\(\d{4}\)", ref.citation), f"{ref.key}: citation needs a year"
+        assert re.search(r"\d+\([^)]*\):\S+|\d+:\S+", ref.citation), f"{ref.key}: citation needs volume and pages"
+        if ref.doi:
+            assert ref.doi.startswith("10."), f"{ref.key}: malformed DOI {ref.doi}"
 
 
-def test_compensatory_insulin_is_a_read_out(model):
-    assert not model.incoming("insulin"), "insulin is a fixed input: nothing may feed back into it"
-    assert not model.outgoing("compensatory_insulin_secretion"), "compensatory insulin secretion must stay a read-out"
+def test_brakes_are_inhibited_by_their_kinases(model):
+    """AS160 and TBC1D1 are active GAPs (brakes): kinases inhibit them and they inhibit GLUT4 translocation."""
+    edges = {(e.source, e.target): e for e in model.interactions}
+    assert edges[("akt", "as160")].inhibits
+    assert edges[("ampk", "tbc1d1")].inhibits
+    for brake in ("as160", "tbc1d1"):
+        out = [e for e in model.outgoing(brake) if e.target == "glut4_translocation"]
+        assert out and all(e.inhibits for e in out), f"{brake} must brake GLUT4 translocation"
+        assert not [e for e in model.incoming(brake) if not e.inhibits], f"nothing should activate the {brake} brake"
+    assert ("camk", "as160") not in edges, "evidence for CaMK on AS160 is weak: no edge"
+    assert edges[("camk", "tbc1d1")].strength <= 0.2, "evidence for CaMK on TBC1D1 is weak: a weak edge"
 
 
-def test_acute_and_chronic_time_scales(model):
+def test_tissue_placement_of_inflammatory_kinases(model):
+    """IKKβ acts in liver and macrophages, not muscle (Röhl 2004); adipose TNF-α does not circulate to muscle."""
+    tissue = {n.id: n.tissue for n in model.nodes}
+    assert tissue["ikkb"] == "liver" and tissue["myeloid_ikkb"] == "adipose"
+    assert not [e for e in model.outgoing("ikkb") if tissue[e.target] != "liver"]
+    for edge in model.outgoing("tnf_alpha"):
+        if tissue[edge.target] != "adipose":
+            assert edge.w <= 0.15, f"TNF-α -> {edge.target}: adipose TNF-α is mostly paracrine"
+    assert not [e for e in model.incoming("jnk") if e.source == "tnf_alpha"]
+    # fat IL-6 acts on the liver through SOCS3 and on fat's own lipolysis (Perry 2015), not on muscle
+    assert {e.target for e in model.outgoing("il6")} == {"socs3", "adipose_lipolysis"}
+    assert ("myokine_il6", "ampk") in {(e.source, e.target) for e in model.interactions}
+    assert "tnf_alpha" not in {e.target for e in model.outgoing("myokine_il6")}
+
+
+def test_dag_and_ceramide_have_different_sources(model):
+    sources = {t: {e.source for e in model.incoming(t) if not e.inhibits} for t in ("dag", "ceramide")}
+    assert "fatty_acid_flux" in sources["dag"] and "fatty_acid_flux" not in sources["ceramide"]
+    assert "saturated_fat" in sources["ceramide"] and "saturated_fat" not in sources["dag"]
+
+
+def test_slow_state_is_stores_and_adaptations(model):
+    """tau >= 1440 min marks the slow state; signalling settles within hours."""
     tau = {n.id: n.tau for n in model.nodes}
+    slow = {n for n, t in tau.items() if t >= 1440}
+    assert slow == {
+        "visceral_fat",
+        "liver_fat",
+        "intramuscular_tag",
+        "exercise_priming",
+        "pgc1a",
+        "glut4_expression",
+        "mitochondrial_biogenesis",
+        "capillary_density",
+        "muscle_mass",
+        "signalling_protein_content",
+    }
     for node in ("insulin_receptor", "irs1", "pi3k", "akt", "as160", "ampk", "camk", "tbc1d1", "pkc_theta", "pp2a"):
         assert tau[node] <= 5, f"{node} is a phosphorylation step (minutes), tau is {tau[node]}"
     assert 5 <= tau["glut4_translocation"] <= 20
-    for node in ("dag", "ceramide"):
-        assert 60 <= tau[node] <= 1440, f"{node} should change over hours, tau is {tau[node]}"
+    assert tau["fatty_acid_flux"] <= 60, "plasma fatty acids change within an hour"
+    for node in ("dag", "ceramide", "hepatic_dag"):
+        assert 60 <= tau[node] <= 480, f"{node} should change over hours, tau is {tau[node]}"
+    assert 2 * 1440 <= tau["liver_fat"] <= 7 * 1440, "liver fat: days"
+    for node in ("visceral_fat", "intramuscular_tag"):
+        assert tau[node] >= 2 * 10080, f"{node}: weeks"
     assert 1440 <= tau["pgc1a"] <= 3 * 1440
     for node in ("glut4_expression", "mitochondrial_biogenesis", "capillary_density"):
         assert 2 * 10080 <= tau[node] <= 4 * 10080 + 1, f"{node} should adapt over 2-4 weeks, tau is {tau[node]}"
@@ -206,67 +359,110 @@ def test_acute_and_chronic_time_scales(model):
 
 
 # -------------------------------------------------------------- calibration
-def test_insulin_resistance_halves_glucose_uptake(net, steady):
-    h, d = steady(HEALTHY), steady(DISEASE)
+def test_insulin_resistance_halves_clamp_glucose_uptake(net, steady):
+    """At the same insulin (a clamp), insulin-resistant muscle takes up 40-60% less glucose (DeFronzo; Dresner 1999)."""
+    h, d = steady(HEALTHY, inputs=CLAMP), steady(DISEASE, inputs=CLAMP)
     ratio = value(net, d, "glucose_uptake") / value(net, h, "glucose_uptake")
-    assert 0.40 <= ratio <= 0.60, (
-        f"glucose uptake insulin-resistant/healthy = {ratio:.3f}; Dresner et al. 1999 report about 50-60% lower uptake"
-    )
+    assert 0.40 <= ratio <= 0.60, f"clamp glucose uptake insulin-resistant/healthy = {ratio:.3f}"
     for node in ("irs1", "akt", "glut4_translocation"):
         hv, dv = value(net, h, node), value(net, d, node)
-        assert dv <= 0.85 * hv, f"{node} should be clearly lower in insulin resistance: healthy {hv:.3f}, IR {dv:.3f}"
+        assert dv <= 0.7 * hv, f"{node} should be clearly lower at the same insulin: healthy {hv:.3f}, IR {dv:.3f}"
+    assert value(net, d, "insulin_receptor") == pytest.approx(value(net, h, "insulin_receptor"), abs=1e-6)
+
+
+def test_fed_state_compensation_is_partial_in_muscle(net, steady):
+    """With its higher insulin the insulin-resistant person's receptor works harder, yet muscle still lags."""
+    h, d = steady(HEALTHY), steady(DISEASE)
+    assert value(net, d, "insulin_receptor") > value(net, h, "insulin_receptor") + 0.1
+    for node in ("irs1", "akt", "glut4_translocation", "glucose_uptake"):
+        hv, dv = value(net, h, node), value(net, d, node)
+        assert dv < hv - 0.05, f"{node} should stay visibly lower in the fed state: healthy {hv:.3f}, IR {dv:.3f}"
+    ratio = value(net, d, "glucose_uptake") / value(net, h, "glucose_uptake")
+    clamp = value(net, steady(DISEASE, inputs=CLAMP), "glucose_uptake") / value(
+        net, steady(HEALTHY, inputs=CLAMP), "glucose_uptake"
+    )
+    assert ratio > clamp, "the higher insulin makes up part of the defect"
 
 
 def test_disease_state_has_the_expected_upstream_changes(net, steady):
     h, d = steady(HEALTHY), steady(DISEASE)
-    for node in ("dag", "pkc_theta", "ceramide", "pp2a", "tnf_alpha", "il6", "jnk", "ikkb", "hepatic_dag", "pkc_epsilon"):
+    for node in (
+        "fatty_acid_flux",
+        "adipose_lipolysis",
+        "dag",
+        "pkc_theta",
+        "ceramide",
+        "pp2a",
+        "tnf_alpha",
+        "il6",
+        "jnk",
+        "ikkb",
+        "socs3",
+        "hepatic_dag",
+        "pkc_epsilon",
+        "liver_fat",
+        "visceral_fat",
+        "intramuscular_tag",
+    ):
         assert value(net, d, node) > value(net, h, node) + 0.1, f"{node} should be raised in insulin resistance"
-    assert value(net, d, "hepatic_insulin_signaling") < value(net, h, "hepatic_insulin_signaling") - 0.1
+    hc, dc = steady(HEALTHY, inputs=CLAMP), steady(DISEASE, inputs=CLAMP)
+    assert value(net, dc, "hepatic_insulin_signaling") < value(net, hc, "hepatic_insulin_signaling") - 0.1
+    assert value(net, d, "hepatic_glucose_output") > value(net, h, "hepatic_glucose_output") + 0.05
 
 
-def test_whole_body_glucose(net, steady):
-    h, d = steady(HEALTHY), steady(DISEASE)
-    for node in ("blood_glucose", "hepatic_glucose_output", "compensatory_insulin_secretion"):
-        hv, dv = value(net, h, node), value(net, d, node)
-        assert dv > hv + 0.05, f"{node} should be higher in insulin resistance: healthy {hv:.3f}, IR {dv:.3f}"
+def test_type_2_diabetes_scenario(net, steady):
+    """β-cell failure: lower insulin than compensation, so the tissues answer even less than in insulin resistance."""
+    d, t = steady(DISEASE), steady(T2D)
+    for node in ("akt", "hepatic_insulin_signaling"):
+        assert value(net, t, node) < value(net, d, node)
+    assert value(net, t, "hepatic_glucose_output") > value(net, d, "hepatic_glucose_output")
 
 
 def test_exercise_moves_glut4_without_the_insulin_receptor(net, steady):
     ko = steady(DISEASE, knockouts=("insulin_receptor",))
-    ko_ex = steady(DISEASE, {"aerobic_exercise": 1.0}, knockouts=("insulin_receptor",))
+    ko_ex = steady(DISEASE, {"exercise_bout": 1.0}, knockouts=("insulin_receptor",))
     assert value(net, ko, "akt") < 1e-3, "with the receptor knocked out the insulin cascade should be silent"
+    assert value(net, ko, "glucose_uptake") > 0.02, "basal, non-insulin uptake remains"
     for node, gain in (("glut4_translocation", 0.1), ("glucose_uptake", 0.1)):
         before, after = value(net, ko, node), value(net, ko_ex, node)
         assert after >= before + gain, (
-            f"aerobic exercise should raise {node} without insulin signalling: {before:.3f} -> {after:.3f}"
+            f"an exercise bout should raise {node} without insulin signalling: {before:.3f} -> {after:.3f}"
         )
 
 
 EXPECTED = {
     "caloric_restriction": (
-        ("dag", "pkc_theta", "ceramide", "pp2a", "liver_fat", "pkc_epsilon"),
+        (
+            "liver_fat",
+            "hepatic_dag",
+            "pkc_epsilon",
+            "de_novo_lipogenesis",
+            "visceral_fat",
+            "intramuscular_tag",
+            "dag",
+            "pkc_theta",
+        ),
         ("irs1", "akt", "glucose_uptake", "hepatic_insulin_signaling"),
     ),
     "weight_loss": (
-        ("visceral_fat", "tnf_alpha", "il6", "jnk", "ikkb"),
-        ("irs1", "glucose_uptake"),
+        ("visceral_fat", "liver_fat", "tnf_alpha", "il6", "socs3", "adipose_lipolysis", "pkc_epsilon"),
+        ("hepatic_insulin_signaling", "irs1", "glucose_uptake"),
+    ),
+    "low_carb_diet": (
+        ("de_novo_lipogenesis", "hepatic_dag", "pkc_epsilon", "liver_fat"),
+        ("hepatic_insulin_signaling",),
     ),
     "aerobic_exercise": (
-        ("dag", "ceramide"),
-        (
-            "ampk",
-            "camk",
-            "tbc1d1",
-            "pgc1a",
-            "mitochondrial_biogenesis",
-            "glut4_expression",
-            "capillary_density",
-            "glucose_uptake",
-        ),
+        ("dag", "liver_fat", "visceral_fat"),
+        ("exercise_priming", "pgc1a", "mitochondrial_biogenesis", "glut4_expression", "capillary_density", "glucose_uptake"),
     ),
     "resistance_training": (
         (),
-        ("muscle_mass", "glucose_uptake"),
+        ("muscle_mass", "signalling_protein_content", "glut4_expression", "akt", "glucose_uptake"),
+    ),
+    "exercise_bout": (
+        ("tbc1d1",),
+        ("ampk", "camk", "rac1", "muscle_blood_flow", "glut4_translocation", "glucose_uptake"),
     ),
 }
 
@@ -294,27 +490,38 @@ def test_more_intervention_never_lowers_glucose_uptake(net, steady, intervention
         assert ub >= ua - 1e-9, f"{intervention}: glucose uptake falls from {ua:.4f} at {a} to {ub:.4f} at {b}"
 
 
-def test_all_interventions_together_recover_glucose_uptake(net, steady):
+def test_all_lifestyle_changes_together_recover_glucose_uptake(net, steady):
     h, d = value(net, steady(HEALTHY), "glucose_uptake"), value(net, steady(DISEASE), "glucose_uptake")
-    together = value(net, steady(DISEASE, {iv: 1.0 for iv in INTERVENTIONS}), "glucose_uptake")
+    together = value(net, steady(DISEASE, {iv: 1.0 for iv in LIFESTYLE}), "glucose_uptake")
     fraction = recovery_fraction(h, d, together)
-    assert fraction >= 0.8 and recovery_status(h, d, together) == "recovered", (
-        f"all four interventions recover only {fraction:.2f} of the glucose-uptake deficit"
+    # Training takes the muscle past the sedentary healthy reference, which the recovery read-out calls "beyond".
+    assert fraction >= 0.8 and recovery_status(h, d, together) in ("recovered", "beyond"), (
+        f"all lifestyle changes recover only {fraction:.2f} of the glucose-uptake deficit"
     )
-    for iv in INTERVENTIONS:
+    for iv in LIFESTYLE:
         alone = value(net, steady(DISEASE, {iv: 1.0}), "glucose_uptake")
-        assert alone < together - 1e-3, f"{iv} alone ({alone:.3f}) should do less than all four together ({together:.3f})"
+        assert alone < together - 1e-3, f"{iv} alone ({alone:.3f}) should do less than all together ({together:.3f})"
 
 
-@pytest.mark.parametrize("intervention", INTERVENTIONS)
-def test_single_intervention_gives_partial_recovery(net, steady, intervention):
-    h, d = value(net, steady(HEALTHY), "glucose_uptake"), value(net, steady(DISEASE), "glucose_uptake")
-    x = value(net, steady(DISEASE, {intervention: 1.0}), "glucose_uptake")
+@pytest.mark.parametrize("intervention", ["resistance_training", "caloric_restriction", "weight_loss", "low_carb_diet"])
+def test_single_diet_or_strength_change_gives_partial_clamp_recovery(net, steady, intervention):
+    """At the same insulin, one diet, weight or strength change alone only partly restores muscle uptake.
+
+    (Judged at clamp inputs: in the fed state the insulin-resistant person's higher insulin adds to any gain.)
+    """
+    h = value(net, steady(HEALTHY, inputs=CLAMP), "glucose_uptake")
+    d = value(net, steady(DISEASE, inputs=CLAMP), "glucose_uptake")
+    x = value(net, steady(DISEASE, {intervention: 1.0}, inputs=CLAMP), "glucose_uptake")
     status = recovery_status(h, d, x)
-    assert status == "partial", (
-        f"{intervention} alone: recovery fraction {recovery_fraction(h, d, x):.2f} ({status}); "
-        "one lifestyle change alone should only partly restore glucose uptake"
-    )
+    assert status == "partial", f"{intervention} alone: recovery fraction {recovery_fraction(h, d, x):.2f} ({status})"
+
+
+def test_uptake_is_mass_action_on_glucose(net, steady):
+    """Uptake rises with plasma glucose at a fixed insulin, also without insulin receptors (glucose effectiveness)."""
+    for ko in ((), ("insulin_receptor",)):
+        low = value(net, steady(HEALTHY, knockouts=ko, inputs={"blood_glucose": 0.4}), "glucose_uptake")
+        high = value(net, steady(HEALTHY, knockouts=ko, inputs={"blood_glucose": 0.7}), "glucose_uptake")
+        assert high > 1.3 * low, f"uptake should follow glucose (knockouts {ko}): {low:.3f} -> {high:.3f}"
 
 
 # ------------------------------------------------------------------ layout

@@ -129,7 +129,7 @@ def test_vectorised_right_hand_side_matches_a_plain_loop():
     rng = np.random.default_rng(7)
     ids = [f"n{i}" for i in range(30)]
     inter = []
-    for k in range(80):
+    for _ in range(80):
         s, t = rng.choice(30, 2, replace=False)
         sign = INHIBITS if rng.random() < 0.3 else ACTIVATES
         inter.append(

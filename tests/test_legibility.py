@@ -95,12 +95,12 @@ STORY = textwrap.dedent(
       - title: Exercise
         caption: Exercise alone, for two hours.
         scenario: insulin_resistant
-        interventions: {aerobic_exercise: 1.0}
+        interventions: {exercise_bout: 1.0}
         animate: {end: 120, seconds: 8}
       - title: Without the receptor
         caption: Exercise still moves GLUT4 without insulin signalling.
         scenario: insulin_resistant
-        interventions: {aerobic_exercise: 1.0}
+        interventions: {exercise_bout: 1.0}
         knockouts: [insulin_receptor]
         badges: {label: the knockout alone, knockouts: [insulin_receptor]}
         animate: {end: 120}

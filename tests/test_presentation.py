@@ -8,11 +8,13 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import QRect, Qt  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from visualizer.problems import ModelError  # noqa: E402
-from visualizer.storyboard import StoryboardPlayer, load_storyboard  # noqa: E402
+from visualizer.formats.storyboard import load_storyboard  # noqa: E402
+from visualizer.lecture import StoryboardPlayer  # noqa: E402
 
 STORY = textwrap.dedent(
     """\
@@ -239,10 +241,10 @@ def test_split_view_keeps_playheads_in_step_and_colours_differences(window, qtbo
     compare = window.open_comparison()
     qtbot.waitExposed(compare)
     labels = [compare.choice.itemText(i) for i in range(compare.choice.count())]
-    assert "+ Aerobic exercise" in labels and "Healthy" in labels
-    compare.choice.setCurrentIndex(labels.index("+ Aerobic exercise"))
+    assert "+ Exercise bout (now)" in labels and "Healthy" in labels
+    compare.choice.setCurrentIndex(labels.index("+ Exercise bout (now)"))
     right = compare.right_session
-    assert right.condition.interventions == {"aerobic_exercise": 1.0}
+    assert right.condition.interventions == {"exercise_bout": 1.0}
     window.session.playhead.seek(0.6)
     assert right.playhead.position == pytest.approx(0.6), "the right playhead follows the left"
     assert right.value("ampk") > window.session.value("ampk") + 0.1
@@ -498,3 +500,22 @@ def test_render_draws_exactly_the_frame_the_hall_shows_at_that_size(make_window,
     assert error.mean() < 1.5, error.mean()
     assert (error.max(axis=2) > 40).mean() < 0.005, "only antialiasing may differ"
     hall.close()
+
+
+def test_with_the_window_and_the_hall_both_drawing_the_hall_shows_every_change(window, hall, qtbot):
+    # Qt's item cache forgets a repaint once the first view has drawn it: the second view kept old colours
+    qtbot.waitUntil(lambda: window.view.updatesEnabled())  # the window is live beside the (windowed) hall
+    item = window.scene.node_items["irs1"]
+    center = hall.view.mapFromScene(item.pos())
+    box = (center.x() - 20, center.y() - 6, 40, 12)
+
+    def patch():
+        QApplication.processEvents()
+        return hall.view.grab(QRect(*box)).toImage()
+
+    window.view.grab()  # the window paints first, as it does when it has the focus
+    before = patch()
+    item.set_fraction(0.0 if item.fraction > 0.5 else 1.0)
+    window.view.grab()
+    after = patch()
+    assert before != after, "the hall still shows the node's old colour"
