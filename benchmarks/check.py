@@ -10,7 +10,15 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-GATED = ["bench_core.py", "bench_analysis.py", "bench_body.py", "bench_app.py", "bench_export.py", "bench_lecture_export.py", "bench_scale.py"]
+GATED = [
+    "bench_core.py",
+    "bench_analysis.py",
+    "bench_body.py",
+    "bench_app.py",
+    "bench_export.py",
+    "bench_lecture_export.py",
+    "bench_scale.py",
+]
 TOLERANCE = 3.0
 
 

@@ -21,11 +21,23 @@ from visualizer.analysis import upstream_paths
 from visualizer.lecture import Lecture
 from visualizer.model import INHIBITS
 
-__all__ = ["CHANGE", "DIRECTIONS", "Outcome", "StepScore", "prediction_nodes", "actual_directions", "score", "results_csv"]
+__all__ = [
+    "CHANGE",
+    "DIRECTIONS",
+    "SUMMARY_MARK",
+    "Outcome",
+    "StepScore",
+    "prediction_nodes",
+    "actual_directions",
+    "score",
+    "results_csv",
+]
 
 #: A node moves up or down when its activity changes by at least this share of its range.
 CHANGE = 0.05
 DIRECTIONS = ("up", "down", "unchanged")
+#: How a step's result starts (a caption showing it pages to there).
+SUMMARY_MARK = "Your predictions:"
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,7 @@ class StepScore:
 
     def summary(self) -> str:
         """'4 of 5 right' and, for each miss, why the model says otherwise."""
-        lines = [f"Your predictions: {self.correct} of {self.total} right."]
+        lines = [f"{SUMMARY_MARK} {self.correct} of {self.total} right."]
         for outcome in self.outcomes:
             if not outcome.correct:
                 lines.append(outcome.explanation)
@@ -80,9 +92,13 @@ def prediction_nodes(lecture: Lecture, index: int) -> list[str]:
 
 
 def _start_state(lecture: Lecture, index: int) -> np.ndarray:
+    """The picture the student predicts from: where the step starts, or, when the step cuts to a steady
+    state of its own (another scenario), the end of the step before, which was on screen until then."""
     start, settle = lecture.entry(index)
     if start is not None:
         return np.asarray(start, float)
+    if index > 0:
+        return lecture.end_state(index - 1)
     return lecture.trajectory(index).values[0]
 
 
@@ -130,19 +146,28 @@ def explain_change(lecture: Lecture, index: int, node: str, actual: str, start: 
     label = {n.id: n.label for n in model.nodes}
     i = network.index[node]
     verb = {"up": "rose", "down": "fell", "unchanged": "stayed about where it was"}[actual]
-    head = f"{label[node]} {verb} ({start[i]:.2f} → {end[i]:.2f})"
+    head = f"{label[node]} {verb} ({_level(start[i])} → {_level(end[i])})"
+    knockouts = lecture.condition(index).knockouts
+    if node in knockouts:
+        return f"{head}: it is knocked out in this step, so nothing upstream can switch it on."
     drivers = _changed_inputs(lecture, index, start, end)
+    if not drivers:
+        return f"{head}: nothing this step changes reaches it."
     paths = upstream_paths(model, node)
-    chosen = next((p for d in drivers for p in paths if p[0] == d), None) or (paths[0] if paths else None)
+    # the chain from what the step changed (an input it moves, or a knockout on the way) to the node
+    chosen = next((p[p.index(d) :] for d in drivers for p in paths if d in p), None) or (paths[0] if paths else None)
     if chosen is None:
         return f"{head}: no input of the model reaches it."
+    if chosen[0] in knockouts:
+        text = " → ".join(label[n] for n in chosen)
+        return f"{head}: {label[chosen[0]]} is knocked out in this step, and it reaches this node along {text}."
     signs = {(it.source, it.target): it.sign for it in model.interactions}
     text = label[chosen[0]]
     for a, b in zip(chosen, chosen[1:]):
         text += (" ⊣ " if signs.get((a, b)) == INHIBITS else " → ") + label[b]
     first = network.index[chosen[0]]
     change = "rises" if end[first] > start[first] else "falls" if end[first] < start[first] else "holds"
-    reason = f"{head}: along {text}, where {label[chosen[0]]} {change} ({start[first]:.2f} → {end[first]:.2f})"
+    reason = f"{head}: along {text}, where {label[chosen[0]]} {change} ({_level(start[first])} → {_level(end[first])})"
     brakes = [
         a
         for a, b in zip(chosen, chosen[1:])
@@ -156,6 +181,11 @@ def explain_change(lecture: Lecture, index: int, node: str, actual: str, start: 
     if actual == "unchanged":
         reason += "; the change is too small to count (under 5% of its range)"
     return reason + "."
+
+
+def _level(value: float) -> str:
+    """An activity as the explanation prints it (never "-0.00")."""
+    return f"{value + 0.0:.2f}" if round(value, 2) != 0 else "0.00"
 
 
 def results_csv(scores: list[StepScore]) -> str:

@@ -29,11 +29,12 @@ from visualizer.events import Evented, Field
 from visualizer.formats.storyboard import Storyboard
 from visualizer.lecture import ANSWER_MARK, Lecture
 from visualizer.model import Model
+from visualizer.prediction import DIRECTIONS, SUMMARY_MARK as PREDICTION_MARK, StepScore, prediction_nodes, score
 from visualizer.recovery import recovery
 from visualizer.session import Session
 from visualizer.signal_step import SignalWalk
 
-__all__ = ["BadgeView", "Camera", "Stage", "HIGHLIGHT_LAYERS", "THEME_NAMES", "build_stage"]
+__all__ = ["BadgeView", "Camera", "Prediction", "Stage", "HIGHLIGHT_LAYERS", "THEME_NAMES", "build_stage"]
 
 HIGHLIGHT_LAYERS = ("story", "why")
 #: A comparing step marks a node higher or lower when it differs by this much of its range.
@@ -49,6 +50,33 @@ class BadgeView:
     mode: str = "recovery"
     label: str = ""
     reference: object = None
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """The student's predictions for the step on show: the ``targets`` to mark, the ``marks`` made so far
+    (node -> up/down/unchanged, as sorted pairs), the target under the keyboard's ``focus``, and once the
+    step has played its ``result`` (None until then)."""
+
+    targets: tuple[str, ...] = ()
+    marks: tuple[tuple[str, str], ...] = ()
+    focus: str | None = None
+    result: StepScore | None = None
+
+    @property
+    def marked(self) -> dict[str, str]:
+        return dict(self.marks)
+
+    @property
+    def pending(self) -> bool:
+        """The step is waiting for the student's predictions (it plays when they are judged)."""
+        return bool(self.targets) and self.result is None
+
+
+PREDICT_PROMPT = (
+    "Predict first: mark each outlined node as going up (U), down (D) or staying the same (=), "
+    "by clicking it or with Tab and the keys, then press Next to run the step."
+)
 
 
 @dataclass(frozen=True)
@@ -84,9 +112,13 @@ class Stage(Evented):
     """None, "black" or "white": the hall covers the screen (B, W)."""
     theme = Field("light")
     show_healthy = Field(False)
+    """Mark the healthy reference level on every node's bar."""
     badges = Field(BadgeView())
     """What the badges compare with (a question hides them until its answer is revealed)."""
-    """Mark the healthy reference level on every node's bar."""
+    predicting = Field(False)
+    """Prediction mode: before each lecture step plays, the student marks its nodes up, down or unchanged."""
+    prediction = Field(Prediction())
+    """The step's predictions (empty when prediction mode is off or the step has nothing to predict)."""
     EXTRA_EVENTS = ("highlight", "signal", "lecture", "step", "answer")
 
     def __init__(self, session: Session, theme: str = "light"):
@@ -109,6 +141,8 @@ class Stage(Evented):
         self._page = 0
         self._anchor = ""
         """Words the page shown must hold when the caption is paged again for another screen."""
+        self.scores: dict[int, StepScore] = {}
+        """Prediction mode's results, by step index (kept until the lecture closes)."""
         session.condition_changed.connect(self._on_condition_changed)
         session.model_changed.connect(self._on_model_changed)
         session.trajectory_changed.connect(self._on_trajectory_changed)
@@ -193,6 +227,8 @@ class Stage(Evented):
         self.progress = None
         self.visible = None
         self.set_highlight("story", ())
+        self.prediction = Prediction()
+        self.scores = {}
         self.badges = BadgeView("recovery" if self.model.has_references else "none")
         self.session.playhead.set_range(0.0, 1.0)
         self.session.playhead.loop = False
@@ -217,11 +253,93 @@ class Stage(Evented):
             self.lecture.player.go(index)
 
     def next(self) -> None:
-        """A clicker's next: the caption's next page, else the step's answer, else the next step."""
+        """A clicker's next: the caption's next page, else the predictions judged (the step then plays),
+        else the step's answer, else the next step."""
         if self._page + 1 < len(self._pages):
             self._show_page(self._page + 1)
+        elif self.prediction.pending:
+            self.judge()
         elif self.lecture is not None:
             self.lecture.player.next()
+
+    # -- prediction mode -----------------------------------------------------------------------------
+    def set_predicting(self, on: bool) -> None:
+        """Switch prediction mode; the step on show is shown again (to be predicted, or played)."""
+        if bool(on) == self.predicting:
+            return
+        self.predicting = bool(on)
+        if self.lecture is not None:
+            self._previous = -2
+            self._show_step(self.lecture.player.index, transition=False)
+
+    def mark(self, node: str, direction: str | None) -> bool:
+        """Mark target ``node`` as going ``direction`` (up, down, unchanged; None clears); False if it is
+        not a node to predict now."""
+        view = self.prediction
+        if not view.pending or node not in view.targets or direction not in (*DIRECTIONS, None):
+            return False
+        marks = view.marked
+        if direction is None:
+            marks.pop(node, None)
+        else:
+            marks[node] = direction
+        self.prediction = Prediction(view.targets, tuple(sorted(marks.items())), node, None)
+        return True
+
+    def cycle_mark(self, node: str) -> bool:
+        """A click on a target: up, then down, then unchanged, then unmarked again."""
+        order = (*DIRECTIONS, None)
+        current = self.prediction.marked.get(node)
+        return self.mark(node, order[(order.index(current) + 1) % len(order)])
+
+    def mark_focused(self, direction: str) -> bool:
+        """Mark the target under the keyboard's focus (the first one if none is), then move the focus on."""
+        view = self.prediction
+        if not view.pending:
+            return False
+        node = view.focus if view.focus in view.targets else view.targets[0]
+        self.mark(node, direction)
+        self.focus_next()
+        return True
+
+    def focus_next(self, step: int = 1) -> bool:
+        """Move the keyboard's focus to the next (or, with -1, previous) target."""
+        view = self.prediction
+        if not view.pending:
+            return False
+        k = view.targets.index(view.focus) + step if view.focus in view.targets else 0
+        self.prediction = Prediction(view.targets, view.marks, view.targets[k % len(view.targets)], None)
+        return True
+
+    def judge(self) -> StepScore | None:
+        """Score the step's predictions against its simulation, then play the step (revealing a question's
+        answer): the result stays on the nodes and in the caption."""
+        view, lecture = self.prediction, self.lecture
+        if not view.pending or lecture is None:
+            return None
+        index = lecture.player.index
+        result = score(lecture, index, view.marked)
+        self.scores[index] = result
+        self.prediction = Prediction(view.targets, view.marks, None, result)
+        step = lecture.steps[index]
+        if step.question and step.answer and not lecture.player.answer_shown:
+            lecture.player.next()  # reveals the answer, which plays the step
+        else:
+            self.badges = self._badge_view(index)
+            self.set_caption(self._step_caption(index), anchor=PREDICTION_MARK)
+            self.session.playhead.set_playing(True)
+        return result
+
+    def _step_caption(self, index: int) -> str:
+        """The step's caption (its answer once revealed), with the prediction prompt or result when predicting."""
+        assert self.lecture is not None
+        text = self.lecture.caption(index, answer=self.lecture.player.answer_shown)
+        view = self.prediction
+        if view.pending:
+            return f"{text}\n\n{PREDICT_PROMPT}"
+        if view.result is not None:
+            return f"{text}\n\n{view.result.summary()}"
+        return text
 
     def previous(self) -> None:
         """A clicker's previous: the caption's previous page, else the answer hidden, else the step before."""
@@ -284,16 +402,19 @@ class Stage(Evented):
         playhead.rate = lecture.rate(index)  # the step's whole span in its seconds
         playhead.set_speed(step.animate.speed)
         playhead.seek(begin)
-        # a question holds the picture until its answer is revealed, which plays it
-        playhead.set_playing(not (step.question and step.answer))
+        # predictions to make, or a question, hold the picture; judging them, or revealing the answer, plays it
+        targets = tuple(prediction_nodes(lecture, index)) if self.predicting else ()
+        self.prediction = Prediction(targets, (), targets[0] if targets else None, self.scores.get(index))
+        held_for_prediction = self.prediction.pending
+        playhead.set_playing(not (step.question and step.answer) and not held_for_prediction)
         self.transition = transition
         try:
             self.visible = None if step.visible is None else frozenset(step.visible)
             self.set_highlight("story", step.highlight)
             self.heading = step.title
-            self.set_caption(lecture.caption(index, answer=lecture.player.answer_shown))
+            self.set_caption(self._step_caption(index))
             self.progress = (index + 1, lecture.player.count)
-            held = bool(step.question and step.answer) and not lecture.player.answer_shown
+            held = held_for_prediction or (bool(step.question and step.answer) and not lecture.player.answer_shown)
             self.badges = BadgeView("none") if held else self._badge_view(index)
             self.frame(lecture.camera(index), glide=transition)
         finally:
@@ -303,8 +424,14 @@ class Stage(Evented):
 
     def _on_answer(self, index: int) -> None:
         assert self.lecture is not None
-        # the page where the answer starts (the question's pages were read already)
-        self.set_caption(self.lecture.caption(index, answer=True), anchor=ANSWER_MARK)
+        # the page where the answer starts (the question's pages were read already), or the predictions' result
+        if self.prediction.pending:  # the answer is the step played: judge the predictions first
+            result = score(self.lecture, index, self.prediction.marked)
+            self.scores[index] = result
+            view = self.prediction
+            self.prediction = Prediction(view.targets, view.marks, None, result)
+        anchor = PREDICTION_MARK if self.prediction.result is not None else ANSWER_MARK
+        self.set_caption(self._step_caption(index), anchor=anchor)
         self.badges = self._badge_view(index)
         self.session.playhead.set_playing(True)
         self.events.answer.emit(index)

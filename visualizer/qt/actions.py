@@ -143,6 +143,23 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     A("present", "&Present", "start_presentation", ("F5",), "Full-screen lecture from the current step (Esc leaves)", "&Lecture"),
     A(
+        "predict",
+        "P&redict before each step",
+        "set_predicting",
+        ("Ctrl+Shift+P",),
+        "Students mark a step's nodes up, down or unchanged before it plays; the model scores and explains",
+        "&Lecture",
+        checkable=True,
+    ),
+    A(
+        "save_predictions",
+        "Save prediction &results…",
+        "save_predictions_dialog",
+        (),
+        "Every prediction of this lecture and whether the model agreed, as CSV",
+        "&Lecture",
+    ),
+    A(
         "export_slides",
         "Export s&lides…",
         "export_slides_dialog",
@@ -200,6 +217,10 @@ HALL_KEYS = (
     ("S", "step the signal one hop from insulin; it stops, flashing, at an active inhibitor"),
     ("P", "presenter view (notes, next step, elapsed time)"),
     ("C", "high-contrast theme for a washed-out projector (and back)"),
+    (
+        "U, D, =; Tab; click a node",
+        "prediction mode: mark the node under the focus up, down or unchanged; next node; cycle a node's mark",
+    ),
     ("Esc", "end signal stepping, unblank, or leave"),
 )
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, 
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from visualizer.qt.theme import THEMES, Theme
+from visualizer.qt.item_cache import refresh
 
 __all__ = ["EdgeItem", "EdgeLayer", "JunctionItem", "ParticleLayer", "on_screen", "route"]
 
@@ -408,7 +409,7 @@ class EdgeLayer(QGraphicsItem):
         if self.redraw is not None:
             self.redraw()
         else:
-            self.update()
+            refresh(self)
 
     def paint_lines(self, painter: QPainter) -> None:
         """Every visible edge's line and head but those fading in (small models, from the scene's

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
     contrast_action: QAction
     panels_action: QAction
     plots_action: QAction
+    predict_action: QAction
     loop_action: QAction
 
     def __init__(self, stage: Stage, model_path: Path | None = None, settings: QSettings | None = None, interactive: bool = True):
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         events.theme.connect(self._on_theme)
         events.show_healthy.connect(self._on_show_healthy)
         events.lecture.connect(self._update_title)
+        events.predicting.connect(self._on_predicting)
         self._on_theme(stage.theme)
 
     @property
@@ -232,6 +234,50 @@ class MainWindow(QMainWindow):
 
     def _on_show_healthy(self, on: bool) -> None:
         self.ghost_action.setChecked(on)
+
+    # -- prediction mode -------------------------------------------------------------------------------
+    def set_predicting(self, on: bool) -> None:
+        """Prediction mode (the built-in lecture opens if none is): each step waits for the student's marks."""
+        from visualizer.formats.storyboard import builtin_storyboard_path
+
+        if on and self.stage.lecture is None and not self.open_storyboard(builtin_storyboard_path()):
+            self.predict_action.setChecked(False)
+            return
+        self.stage.set_predicting(on)
+        if on:
+            self.status_label.setText("Predict: click each outlined node (up, down, same), then Present (F5) and press Next")
+
+    def _on_predicting(self, on: bool) -> None:
+        self.predict_action.setChecked(on)
+
+    def save_predictions_dialog(self) -> None:
+        if not self.stage.scores:
+            self.inform(
+                "No predictions yet",
+                "Switch on Lecture ▸ Predict before each step, mark the outlined nodes of a step and press Next: "
+                "the results of every step you predicted can then be saved.",
+            )
+            return
+        folder = Path(self.setting("export_folder", str, str(Path.home())))
+        path, _ = QFileDialog.getSaveFileName(self, "Save prediction results", str(folder / "predictions.csv"), "CSV (*.csv)")
+        if path:
+            self.settings.setValue("export_folder", str(Path(path).parent))
+            self.save_predictions(Path(path))
+
+    def save_predictions(self, path: Path) -> bool:
+        """Every step predicted in this lecture, as CSV (nothing is sent anywhere)."""
+        from visualizer.atomic import write_text_atomically
+        from visualizer.prediction import results_csv
+
+        scores = [self.stage.scores[k] for k in sorted(self.stage.scores)]
+        try:
+            write_text_atomically(path, results_csv(scores))
+        except UserError as exc:
+            self.warn("Saving the predictions failed", str(exc))
+            return False
+        right, total = sum(s.correct for s in scores), sum(s.total for s in scores)
+        self.status_label.setText(f"Saved {path.name}: {right} of {total} predictions right")
+        return True
 
     def set_dark(self, on: bool) -> None:
         self.set_theme("dark" if on else "light")
@@ -581,12 +627,16 @@ class MainWindow(QMainWindow):
         if self.model_path is not None:
             self.open_model(self.model_path)
 
-    def warn(self, title: str, text: str) -> QMessageBox:
+    def warn(self, title: str, text: str, icon=QMessageBox.Icon.Warning) -> QMessageBox:
         """A warning that does not block the window (nor a test, nor a running animation)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
         box.open()
         self.warning_dialog = box
         return box
+
+    def inform(self, title: str, text: str) -> QMessageBox:
+        """Information that does not block the window."""
+        return self.warn(title, text, QMessageBox.Icon.Information)
 
     def show_problems(
         self, path: Path, problems, title: str = "Cannot open model", keeps: str = "the model that was open stays open"
@@ -816,7 +866,10 @@ class MainWindow(QMainWindow):
         self.status_label.setText(f"Found {self.session.model.node(nid).label}")
 
     def _on_node_clicked(self, node_id: str) -> None:
-        """Click: inspect the node and add it to the plots; clicking the inspected node again removes it."""
+        """Click: inspect the node and add it to the plots; clicking the inspected node again removes it.
+        Predicting, a click on a node to predict marks it instead."""
+        if self.stage.cycle_mark(node_id):
+            return
         if self.inspector.node_id == node_id and node_id in self.plots.selected:
             self.plots.toggle_node(node_id)
         elif node_id not in self.plots.selected:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from visualizer.model import Node
 from visualizer.qt.edge_item import on_screen
+from visualizer.qt.item_cache import refresh
 from visualizer.qt.theme import BADGES, THEMES, Theme, activity_color, paint_badge, text_color_on
 
 __all__ = ["NodeItem", "glyph_path", "NODE_HEIGHT", "MIN_NODE_WIDTH"]
@@ -23,6 +24,9 @@ LABEL_PX = 13
 LABEL_MIN_PX = 9.0
 """On-screen size labels grow towards when the diagram is zoomed out, room in the glyph allowing."""
 BADGE_RADIUS = 10.0
+PREDICTION_SYMBOLS = {"up": "▲", "down": "▼", "unchanged": "=", None: "?"}
+"""What a prediction tag shows for each mark (a target not yet marked shows a question mark)."""
+_RIGHT, _WRONG, _FOCUS = QColor("#009E73"), QColor("#D55E00"), QColor("#0072B2")
 
 _ROUNDED = {
     "ligand",
@@ -115,6 +119,8 @@ class NodeItem(QGraphicsItem):
         self.detail = True
         self.override: QColor | None = None
         """A fill that replaces the activity colour (difference mode)."""
+        self.prediction: tuple[str | None, str | None, bool] | None = None
+        """Prediction mode: (the student's mark, the simulated direction once judged, under the keyboard's focus)."""
         self.layer: NodeLayer | None = None
         """Set in large models: the layer draws this node (see :class:`NodeLayer`)."""
         metrics = QFontMetricsF(self._font)
@@ -128,7 +134,7 @@ class NodeItem(QGraphicsItem):
         self.rect = QRectF(-width / 2, -height / 2, width, height)
         self._text_size = self._text.size()
         self._path = glyph_path(node.kind, self.rect)
-        self._bounds = self.rect.adjusted(-3, -BADGE_RADIUS - 3, BADGE_RADIUS + 3, 3)
+        self._bounds = self.rect.adjusted(-12, -BADGE_RADIUS - 6, BADGE_RADIUS + 3, 6)
         if node.position is not None:
             self.setPos(QPointF(*node.position))
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
@@ -165,6 +171,11 @@ class NodeItem(QGraphicsItem):
             self.status = status
             self._look_changed()
 
+    def set_prediction(self, prediction: tuple[str | None, str | None, bool] | None) -> None:
+        if prediction != self.prediction:
+            self.prediction = prediction
+            self._look_changed()
+
     _UNSET = object()
 
     def set_flags(self, *, knocked_out=None, highlighted=None, show_ghost=None, detail=None, theme=None, override=_UNSET) -> None:
@@ -186,7 +197,7 @@ class NodeItem(QGraphicsItem):
         if self.layer is not None:
             self.layer.node_changed()
         else:
-            self.update()
+            refresh(self)
 
     def itemChange(self, change, value):
         if self.layer is not None and change in _LAYER_CHANGES:
@@ -259,6 +270,34 @@ class NodeItem(QGraphicsItem):
             painter.drawLine(inset.topRight(), inset.bottomLeft())
         elif self.status is not None and self.status in BADGES and self.marks is None:
             self._paint_badge(painter, self.status)
+        if self.prediction is not None:
+            self._paint_prediction(painter, *self.prediction)
+
+    def _paint_prediction(self, painter: QPainter, mark: str | None, actual: str | None, focused: bool) -> None:
+        """The student's mark in a tag on the node's top-left corner: blue while predicting (a thick dashed
+        outline on the node under the keyboard's focus), then green and a tick if the simulation agrees,
+        orange, a cross and the simulated direction if not."""
+        rect = self.rect
+        if focused:
+            painter.setPen(QPen(_FOCUS, 4.0, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(glyph_path(self.node.kind, rect.adjusted(-5, -5, 5, 5)))
+        right = actual is not None and mark == actual
+        colour = _FOCUS if actual is None else _RIGHT if right else _WRONG
+        text = PREDICTION_SYMBOLS[mark]
+        if actual is not None:
+            text += " ✓" if right else f" ✗ {PREDICTION_SYMBOLS[actual]}"
+        font = QFont(self._badge_font)
+        font.setPixelSize(16)
+        metrics = QFontMetricsF(font)
+        tag = QRectF(0, 0, metrics.horizontalAdvance(text) + 12, 24)
+        tag.moveCenter(QPointF(rect.left() + tag.width() / 2 - 6, rect.top() - 2))
+        painter.setPen(QPen(QColor("#FFFFFF"), 1.5))
+        painter.setBrush(colour)
+        painter.drawRoundedRect(tag, 6, 6)
+        painter.setFont(font)
+        painter.setPen(QColor("#FFFFFF"))
+        painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_bar(self, painter: QPainter, text_color: QColor) -> None:
         rect = self.rect

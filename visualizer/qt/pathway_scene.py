@@ -71,6 +71,7 @@ class PathwayScene(QGraphicsScene):
         events.theme.connect(self._on_theme)
         events.show_healthy.connect(self.set_ghost)
         events.badges.connect(self._on_badges)
+        events.prediction.connect(self._on_prediction)
 
     def disconnect_session(self) -> None:
         """Stop listening (called when the window closes)."""
@@ -84,6 +85,7 @@ class PathwayScene(QGraphicsScene):
         events.theme.disconnect(self._on_theme)
         events.show_healthy.disconnect(self.set_ghost)
         events.badges.disconnect(self._on_badges)
+        events.prediction.disconnect(self._on_prediction)
 
     # -- building ----------------------------------------------------------------
     def _build(self) -> None:
@@ -155,6 +157,7 @@ class PathwayScene(QGraphicsScene):
         self.set_visible_nodes(self.stage.visible, fade=False)
         self._on_highlight()
         self._on_signal()
+        self._on_prediction()
         self.set_ghost(self.stage.show_healthy)
 
     def _build_edges(self, model) -> None:
@@ -340,6 +343,17 @@ class PathwayScene(QGraphicsScene):
             item.set_flags(highlighted=nid in chosen)
         for key, edge in self.edges_by_interaction.items():
             edge.set_flags(highlighted=(key[0] in story and key[1] in story) or key in travelled)
+
+    def _on_prediction(self, *args) -> None:
+        """Prediction mode: a tag on every node to predict (the mark made, then whether the model agrees)."""
+        view = self.stage.prediction
+        actual = {o.node: o.actual for o in view.result.outcomes} if view.result is not None else {}
+        marks = view.marked
+        for nid, item in self.node_items.items():
+            if nid in view.targets:
+                item.set_prediction((marks.get(nid), actual.get(nid), nid == view.focus))
+            else:
+                item.set_prediction(None)
 
     def _on_signal(self) -> None:
         """Signal stepping: what the signal has reached at full strength, the rest dimmed, blocks labelled."""

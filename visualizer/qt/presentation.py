@@ -19,6 +19,9 @@ from visualizer.problems import ModelError
 from visualizer.stage import Stage
 from visualizer.qt.pathway_view import PathwayView, hall_text_scale
 
+#: Prediction mode's keys in the hall: the node under the focus (Tab moves it) goes up, down or stays.
+PREDICTION_KEYS = {Qt.Key.Key_U: "up", Qt.Key.Key_D: "down", Qt.Key.Key_Equal: "unchanged"}
+
 __all__ = ["StoryboardWatcher", "PresentationWindow", "PresenterWindow", "configure_hall_view"]
 
 
@@ -147,9 +150,17 @@ class PresentationWindow(QWidget):
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == event.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton:
-            self._next()
+            # predicting, a click on a node to predict marks it (up, down, unchanged, none); elsewhere it is next
+            node = self.view.scene().node_at(self.view.mapToScene(event.position().toPoint()))
+            if not (node is not None and self.stage.cycle_mark(node)):
+                self._next()
             return True
         return False
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        # Tab and Shift+Tab move between the nodes to predict (there is nothing else to focus in the hall)
+        self.stage.focus_next(1 if forward else -1)
+        return True
 
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
@@ -181,6 +192,9 @@ class PresentationWindow(QWidget):
             return
         if key == Qt.Key.Key_S:  # signal step: S starts from the signal start, then each S is one hop
             stage.advance_signal()
+            return
+        if key in PREDICTION_KEYS and stage.prediction.pending:
+            stage.mark_focused(PREDICTION_KEYS[key])
             return
         if Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
             self.typed += chr(key)
