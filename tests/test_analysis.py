@@ -24,6 +24,7 @@ from visualizer.formats import load_builtin_model, load_model
 from visualizer.problems import UserError
 from visualizer.recovery import STATUSES
 
+CLAMP = {"insulin": 0.8, "blood_glucose": 0.5}
 INTERVENTIONS = [
     "aerobic_exercise",
     "resistance_training",
@@ -162,7 +163,9 @@ def test_unknown_names_are_user_errors_with_a_suggestion(net):
 # -- dose-response ---------------------------------------------------------------------
 @pytest.mark.parametrize("intervention", INTERVENTIONS)
 def test_glucose_uptake_rises_monotonically_with_each_intervention(net, intervention):
-    cond = net.condition("insulin_resistant")
+    # Muscle uptake capacity is judged at the same insulin (a clamp): in the coupled fed state a more
+    # sensitive cell also receives less insulin after the meal, which the next test sweeps.
+    cond = net.condition("insulin_resistant", inputs=CLAMP)
     d = dose_response(net, intervention, ["glucose_uptake"], cond, points=11)
     assert d.intensities.shape == (11,) and d.values.shape == (11, 1)
     assert d.intensities[0] == 0 and d.intensities[-1] == 1
@@ -170,8 +173,21 @@ def test_glucose_uptake_rises_monotonically_with_each_intervention(net, interven
     assert np.all(np.diff(uptake) >= -1e-6), uptake
     assert uptake[-1] > uptake[0]
     assert uptake[0] == pytest.approx(net.steady_state(cond)[net.index["glucose_uptake"]], abs=1e-5)
-    full = net.steady_state(net.condition("insulin_resistant", interventions={intervention: 1.0}))
+    full = net.steady_state(net.condition("insulin_resistant", interventions={intervention: 1.0}, inputs=CLAMP))
     assert uptake[-1] == pytest.approx(full[net.index["glucose_uptake"]], abs=1e-5)
+
+
+@pytest.mark.parametrize("intervention", INTERVENTIONS)
+def test_fed_insulin_falls_monotonically_with_each_intervention(net, intervention):
+    # The coupled fed state: the sweep keeps the body level's feedback, so insulin after the meal falls
+    # as the intervention grows.
+    cond = net.condition("insulin_resistant")
+    d = dose_response(net, intervention, ["insulin"], cond, points=11)
+    insulin = d.of("insulin")
+    assert np.all(np.diff(insulin) <= 1e-6), insulin
+    assert insulin[-1] < insulin[0]
+    full = net.steady_state(net.condition("insulin_resistant", interventions={intervention: 1.0}))
+    assert insulin[-1] == pytest.approx(full[net.index["insulin"]], abs=1e-5)
 
 
 def test_dose_response_has_the_default_21_points_and_replaces_the_swept_intervention(net):

@@ -1,10 +1,16 @@
 """The built-in model: structure, coupling inputs, documentation, layout and calibration.
 
-Every behavioural number here is computed from the engine at test time. Clamp
-comparisons hold plasma insulin and glucose at the same levels in both people
-(``inputs={"insulin": 0.8, "blood_glucose": 0.5}``), as a hyperinsulinaemic-
-euglycaemic clamp does; fed-state comparisons use each scenario's own inputs.
-The literature calibration points, one test each, are in tests/test_literature.py.
+Every behavioural number here is computed from the engine at test time. The cell
+level is coupled to the body level: without explicit insulin a condition's plasma
+insulin and glucose are the fed state the body reaches under it (the mean of two
+hours after the standard meal), so an intervention that makes the cells more
+sensitive also lowers the insulin they receive. Statements about sensitivity or
+signalling capacity are therefore judged at clamp inputs, which hold plasma insulin
+and glucose at the same levels in every person (``inputs={"insulin": 0.8,
+"blood_glucose": 0.5}``), as a hyperinsulinaemic-euglycaemic clamp does; statements
+about what a person shows after a meal are judged in the coupled fed state. The
+literature calibration points, one test each, are in tests/test_literature.py, and
+those of the body level in tests/test_physiology.py.
 """
 
 from __future__ import annotations
@@ -133,6 +139,12 @@ REQUIRED_REFERENCES = {
     "morino2008",
     "magkos2016",
     "hall2011",
+    # the body level and its calibration
+    "christiansen2000",
+    "defronzo1979",
+    "defronzo2009",
+    "genuth2003",
+    "butler2003",
 }
 
 HEALTHY, DISEASE, T2D = "healthy", "insulin_resistant", "type_2_diabetes"
@@ -221,30 +233,49 @@ def test_coupling_inputs_are_plain_inputs(model):
         assert not model.incoming(node), f"{node} is a coupling input: no interaction may point into it"
 
 
-def test_insulin_and_glucose_follow_the_stated_scales(model):
-    """Insulin is I/(I + 150 pmol/L), glucose G/(G + 90 mg/dL): the scenario defaults follow them."""
+def test_insulin_and_glucose_follow_the_stated_scales(model, net):
+    """Insulin is I/(I + 150 pmol/L), glucose G/(G + 90 mg/dL), secretion S/(S + S_healthy); each scenario's own
+    plasma values are the fed state the body level computes for that scenario, so the cell the body level
+    probes (at the scenario's own values) is the cell the diagram shows."""
+    from visualizer.coupling import glucose_level, glucose_mg_dl, insulin_level, insulin_pmol_l
 
-    def insulin(pmol):
-        return pmol / (pmol + 150.0)
-
-    def glucose(mg_dl):
-        return mg_dl / (mg_dl + 90.0)
-
-    healthy, disease, t2d = (model.scenario(s).inputs for s in (HEALTHY, DISEASE, T2D))
-    assert healthy["insulin"] == pytest.approx(insulin(150), abs=0.02)
-    assert disease["insulin"] == pytest.approx(insulin(300), abs=0.02)
-    assert healthy["insulin"] < t2d["insulin"] < disease["insulin"], "β-cell failure: insulin below the compensated level"
-    assert glucose(90) == pytest.approx(0.5)
-    assert abs(disease["blood_glucose"] - healthy["blood_glucose"]) <= 0.03, "compensated: glucose near normal"
+    assert insulin_level(150) == pytest.approx(0.5) and glucose_level(90) == pytest.approx(0.5)
+    assert insulin_pmol_l(insulin_level(300)) == pytest.approx(300) and glucose_mg_dl(glucose_level(126)) == pytest.approx(126)
+    body = net.body
+    assert body is not None
+    scenarios = {s: model.scenario(s).inputs for s in (HEALTHY, DISEASE, T2D)}
+    for name, inputs in scenarios.items():
+        fed = body.fed_inputs(Condition(name))
+        for node in ("insulin", "blood_glucose", "compensatory_insulin_secretion"):
+            assert inputs[node] == pytest.approx(fed[node], abs=0.01), (
+                f"{name}: {node} {inputs[node]} is not its fed state {fed[node]:.3f}"
+            )
+    healthy, disease, t2d = scenarios[HEALTHY], scenarios[DISEASE], scenarios[T2D]
+    assert healthy["compensatory_insulin_secretion"] == pytest.approx(0.5, abs=0.01), "health is the secretion scale's middle"
+    # compensation: more than twice the insulin after the same meal, glucose only a little higher (Kahn et al. 1993)
+    assert insulin_pmol_l(disease["insulin"]) > 2 * insulin_pmol_l(healthy["insulin"])
+    assert disease["compensatory_insulin_secretion"] > healthy["compensatory_insulin_secretion"]
+    assert glucose_mg_dl(disease["blood_glucose"]) - glucose_mg_dl(healthy["blood_glucose"]) < 30
+    # β-cell failure: insulin falls back from the compensated level and glucose rises clearly (Weyer et al. 1999)
+    assert t2d["insulin"] < disease["insulin"] - 0.1
+    assert t2d["compensatory_insulin_secretion"] < disease["compensatory_insulin_secretion"]
     assert t2d["blood_glucose"] >= healthy["blood_glucose"] + 0.08, "type 2 diabetes: glucose clearly higher"
-    assert healthy["beta_cell_function"] == disease["beta_cell_function"] >= 0.7
+    # β-cell mass is larger in obese people who compensate and smaller in type 2 diabetes (Butler et al. 2003)
+    assert disease["beta_cell_function"] > healthy["beta_cell_function"] >= 0.7
     assert t2d["beta_cell_function"] <= 0.4
-    assert (
-        disease["compensatory_insulin_secretion"]
-        > t2d["compensatory_insulin_secretion"]
-        > healthy["compensatory_insulin_secretion"]
-    )
     assert healthy["dietary_carbohydrate"] == 1.0, "carbohydrate is a fraction of the usual intake"
+    defaults = {i.node: i.level for i in model.inputs}
+    for node in ("insulin", "blood_glucose", "compensatory_insulin_secretion"):
+        assert defaults[node] == disease[node], f"the default {node} is the default scenario's"
+
+
+def test_the_coupled_inputs_follow_the_condition_unless_insulin_is_set_by_hand(net):
+    """The body level sets plasma insulin and glucose from the condition; setting insulin by hand is a clamp."""
+    fed = net.input_levels(Condition(DISEASE, {"caloric_restriction": 1.0}))
+    assert fed["insulin"] == pytest.approx(net.body.fed_inputs(Condition(DISEASE, {"caloric_restriction": 1.0}))["insulin"])
+    assert fed["insulin"] < net.input_levels(Condition(DISEASE))["insulin"]
+    clamp = net.input_levels(Condition(DISEASE, {"caloric_restriction": 1.0}, CLAMP))
+    assert clamp["insulin"] == CLAMP["insulin"] and clamp["blood_glucose"] == CLAMP["blood_glucose"]
 
 
 def test_every_node_is_documented_and_placed(model):
@@ -469,8 +500,14 @@ EXPECTED = {
 
 @pytest.mark.parametrize("intervention", INTERVENTIONS)
 def test_intervention_moves_its_targets(net, steady, intervention):
-    d = steady(DISEASE)
-    x = steady(DISEASE, {intervention: 1.0})
+    """What each intervention does to the cell's brakes and capacity, judged at the same (clamp) insulin.
+
+    In the fed state the same changes also lower the insulin the cell receives (the next test), which can
+    hide a gain in signalling capacity: strength training adds Akt protein, yet fed Akt hardly moves
+    because less insulin arrives after the meal.
+    """
+    d = steady(DISEASE, inputs=CLAMP)
+    x = steady(DISEASE, {intervention: 1.0}, inputs=CLAMP)
     down, up = EXPECTED[intervention]
     for node in down:
         assert value(net, x, node) < value(net, d, node) - 1e-3, (
@@ -483,11 +520,27 @@ def test_intervention_moves_its_targets(net, steady, intervention):
 
 
 @pytest.mark.parametrize("intervention", INTERVENTIONS)
-def test_more_intervention_never_lowers_glucose_uptake(net, steady, intervention):
+def test_intervention_lowers_the_insulin_needed_after_the_meal(net, steady, intervention):
+    """In the coupled fed state every intervention lowers insulin after the same meal, and more of it lowers
+    it more: the body needs less insulin once the cells respond better (or, in a bout, once working muscle
+    clears glucose by itself), and that fall is itself the result."""
     levels = [round(0.1 * k, 1) for k in range(11)]
-    uptake = [value(net, steady(DISEASE, {intervention: a} if a else None), "glucose_uptake") for a in levels]
+    insulin = [value(net, steady(DISEASE, {intervention: a} if a else None), "insulin") for a in levels]
+    assert insulin[-1] < insulin[0] - 0.02, f"{intervention}: fed insulin {insulin[0]:.3f} -> {insulin[-1]:.3f}"
+    for (a, ia), (b, ib) in zip(zip(levels, insulin), zip(levels[1:], insulin[1:])):
+        assert ib <= ia + 1e-9, f"{intervention}: fed insulin rises from {ia:.4f} at {a} to {ib:.4f} at {b}"
+
+
+@pytest.mark.parametrize("intervention", INTERVENTIONS)
+def test_more_intervention_never_lowers_glucose_uptake(net, steady, intervention):
+    """More of an intervention never lowers the muscle's uptake at the same insulin (its capacity).
+
+    (Fed-state uptake may dip at first: lower insulin after the meal is the body's answer to better cells.)
+    """
+    levels = [round(0.1 * k, 1) for k in range(11)]
+    uptake = [value(net, steady(DISEASE, {intervention: a} if a else None, inputs=CLAMP), "glucose_uptake") for a in levels]
     for (a, ua), (b, ub) in zip(zip(levels, uptake), zip(levels[1:], uptake[1:])):
-        assert ub >= ua - 1e-9, f"{intervention}: glucose uptake falls from {ua:.4f} at {a} to {ub:.4f} at {b}"
+        assert ub >= ua - 1e-9, f"{intervention}: clamp glucose uptake falls from {ua:.4f} at {a} to {ub:.4f} at {b}"
 
 
 def test_all_lifestyle_changes_together_recover_glucose_uptake(net, steady):

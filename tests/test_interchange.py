@@ -43,9 +43,10 @@ def _groups(model: Model) -> list[tuple[str, str, tuple]]:
 
 
 def _steady(model: Model, level: float | None = 0.7) -> np.ndarray:
-    """Steady state with every input at ``level`` (None: at the model's default levels)."""
+    """Steady state with every input at ``level`` (None: at the model's default levels, set explicitly, so a
+    model coupled to the body level is compared at the same plasma levels as its uncoupled export)."""
     net = Network(model)
-    inputs = {i: level for i in model.input_ids} if level is not None else {}
+    inputs = {i: level for i in model.input_ids} if level is not None else {i.node: i.level for i in model.inputs}
     return net.steady_state(net.condition(inputs=inputs))
 
 

@@ -60,8 +60,6 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 import numpy as np
-from scipy.integrate import odeint
-from scipy.optimize import brentq
 
 from .problems import UserError
 
@@ -347,12 +345,15 @@ class Coupling:
     factor scales that folded part too (capacity Vm0 + Vmx·X + (f − 1)·Vmx·(Ib + X)),
     or a resistant muscle would be resistant only above fasting insulin and the
     fasting state could not show compensation. ``hepatic_insulin_action`` scales
-    kp3, the suppression of production by delayed insulin (the portal term kp4
-    is left as published). ``beta_cell_function`` scales β (secretion's response
+    kp3 and kp4, the suppression of production by delayed and by portal insulin
+    (the portal term is most of it in the normal subject, so a resistant liver
+    must lose both); ``glucose_production`` scales the basal production within
+    kp1, the drive insulin works against (more of it when adipose lipolysis
+    escapes insulin and feeds the liver, Perry et al. 2015). ``beta_cell_function`` scales β (secretion's response
     to glucose above basal) and K (its response to a rise of glucose); basal
-    secretion Sb is kept, so β-cell failure alone shows after meals (impaired
-    tolerance) and fasting glucose rises only when insulin resistance asks for
-    more insulin. ``insulin_independent_uptake`` adds use by contracting muscle,
+    secretion Sb is scaled separately by ``basal_secretion`` (β-cell mass: the
+    fasting hyperinsulinaemia of compensation), so a weak glucose response alone
+    shows after meals (impaired tolerance). ``insulin_independent_uptake`` adds use by contracting muscle,
     in mg/kg/min at the subject's basal tissue glucose, taken from tissue glucose
     and scaled with it like Vm0·Gt/(Km0 + Gt). ``carbohydrate_fraction``
     multiplies the carbohydrate of every :class:`Meal` (not the fixed dose of an
@@ -364,6 +365,8 @@ class Coupling:
     beta_cell_function: float = 1.0  # scales secretion: beta (proportional response to glucose) and K (derivative response)
     insulin_independent_uptake: float = 0.0  # extra insulin-independent utilisation from contraction, mg/kg/min at basal glucose
     carbohydrate_fraction: float = 1.0  # multiplies every meal's carbohydrate (a low-carbohydrate diet)
+    basal_secretion: float = 1.0  # scales Sb: the β-cells' secretion at fasting glucose (β-cell mass, compensation)
+    glucose_production: float = 1.0  # scales the basal production EGPb within kp1: the liver's drive (lipolysis, Perry 2015)
 
     def __post_init__(self):
         _check_number(self.muscle_insulin_uptake, "muscle_insulin_uptake", 0.0, 10.0, "(1 is unchanged)")
@@ -371,6 +374,8 @@ class Coupling:
         _check_number(self.beta_cell_function, "beta_cell_function", 0.0, 10.0, "(1 is unchanged)")
         _check_number(self.insulin_independent_uptake, "insulin_independent_uptake", 0.0, 20.0, "mg/kg/min (0 is none)")
         _check_number(self.carbohydrate_fraction, "carbohydrate_fraction", 0.0, 5.0, "(1 is the full meal)")
+        _check_number(self.basal_secretion, "basal_secretion", 0.0, 10.0, "(1 is unchanged)")
+        _check_number(self.glucose_production, "glucose_production", 0.0, 10.0, "(1 is unchanged)")
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -486,10 +491,13 @@ class _Terms:
 
     vm_const: float  # Vm0 + (f − 1)·Vmx·Ib, times the counted fraction
     vm_slope: float  # f·Vmx, times the counted fraction
+    kp1: float  # production at zero glucose and insulin, with the coupling's drive on basal production
     kp3: float
+    kp4: float
     K: float
     beta: float
     extra: float  # contraction uptake coefficient: extra·Gt/(Km0 + Gt)
+    Sb: float  # basal secretion, times the coupling's basal_secretion
 
 
 def _terms(p: DallaManParameters, c: Coupling) -> _Terms:
@@ -501,10 +509,13 @@ def _terms(p: DallaManParameters, c: Coupling) -> _Terms:
     return _Terms(
         vm_const=p.uid_fraction * (p.Vm0 + (fm - 1.0) * p.Vmx * p.Ib),
         vm_slope=p.uid_fraction * fm * p.Vmx,
+        kp1=p.kp1 + (c.glucose_production - 1.0) * p.EGPb,
         kp3=c.hepatic_insulin_action * p.kp3,
+        kp4=c.hepatic_insulin_action * p.kp4,
         K=c.beta_cell_function * p.K,
         beta=c.beta_cell_function * p.beta,
         extra=extra,
+        Sb=c.basal_secretion * p.Sb,
     )
 
 
@@ -524,10 +535,10 @@ def _solve_steady(p: DallaManParameters, t: _Terms, ra: float) -> tuple[list[flo
     balance. What is left is one equation in G: tissue glucose gains from plasma
     what it uses. Its left side falls monotonically with G (more glucose, more
     secretion, more insulin, less production, more use), so it has one root,
-    which Brent's method finds in a few dozen evaluations of plain arithmetic.
+    which bisection finds in a few dozen evaluations of plain arithmetic.
     """
-    VG, k1, k2, VI, Fcns, Km0, kp1, kp2, kp4, gamma = p.VG, p.k1, p.k2, p.VI, p.Fcns, p.Km0, p.kp1, p.kp2, p.kp4, p.gamma
-    Gb, Ib, Sb, ke1, ke2 = p.Gb, p.Ib, p.Sb, p.ke1, p.ke2
+    VG, k1, k2, VI, Fcns, Km0, kp1, kp2, kp4, gamma = p.VG, p.k1, p.k2, p.VI, p.Fcns, p.Km0, t.kp1, p.kp2, t.kp4, p.gamma
+    Gb, Ib, Sb, ke1, ke2 = p.Gb, p.Ib, t.Sb, p.ke1, p.ke2
     m1, m2, m4, m5, m6 = p.m1, p.m2, p.m4, p.m5, p.m6
     beta, kp3, vm_const, vm_slope, extra = t.beta, t.kp3, t.vm_const, t.vm_slope, t.extra
 
@@ -558,7 +569,7 @@ def _solve_steady(p: DallaManParameters, t: _Terms, ra: float) -> tuple[list[flo
     lo, hi = 1e-6, 5000.0
     if residual(lo) <= 0.0 or residual(hi) >= 0.0:
         raise UserError("this subject has no steady state: glucose production cannot keep up with use (check the parameters)")
-    g = brentq(residual, lo, hi, xtol=1e-9, rtol=1e-12)
+    g = _bisect(residual, lo, hi)
     gp, gt, ip, ins, s, egp = parts(g)
     il = (m2 + m4) * ip / m1
     x = ins - Ib
@@ -566,6 +577,18 @@ def _solve_steady(p: DallaManParameters, t: _Terms, ra: float) -> tuple[list[flo
     use = Fcns + (vm + extra) * gt / (Km0 + gt)
     state = [gp, gt, il, ip, 0.0, 0.0, 0.0, ins, ins, x, s - Sb, s / gamma]
     return state, egp, use, s
+
+
+def _bisect(f, lo: float, hi: float) -> float:
+    """The root of a function falling through zero between ``lo`` and ``hi`` (f(lo) > 0 > f(hi)), to 10⁻¹⁰
+    mg/dL: plain bisection, so the steady state needs no scipy (about 45 evaluations of plain arithmetic)."""
+    while hi - lo > 1e-10 * max(1.0, abs(lo)):
+        mid = 0.5 * (lo + hi)
+        if f(mid) > 0.0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
 
 
 def _rhs_factory(p: DallaManParameters, t: _Terms, dose_mg: float, insulin_infusion: float, clamp: bool):
@@ -578,8 +601,8 @@ def _rhs_factory(p: DallaManParameters, t: _Terms, dose_mg: float, insulin_infus
     VG, k1, k2, VI, Fcns, Km0 = p.VG, p.k1, p.k2, p.VI, p.Fcns, p.Km0
     m1, m2, m4, m5, m6 = p.m1, p.m2, p.m4, p.m5, p.m6
     kmax, kmin, kabs, kgri, f, b, d = p.kmax, p.kmin, p.kabs, p.kgri, p.f, p.b, p.d
-    kp1, kp2, kp4, ki, p2U = p.kp1, p.kp2, p.kp4, p.ki, p.p2U
-    alpha, gamma, ke1, ke2, Gb, Ib, Sb = p.alpha, p.gamma, p.ke1, p.ke2, p.Gb, p.Ib, p.Sb
+    kp1, kp2, kp4, ki, p2U = t.kp1, p.kp2, t.kp4, p.ki, p.p2U
+    alpha, gamma, ke1, ke2, Gb, Ib, Sb = p.alpha, p.gamma, p.ke1, p.ke2, p.Gb, p.Ib, t.Sb
     kp3, K, beta, vm_const, vm_slope, extra = t.kp3, t.K, t.beta, t.vm_const, t.vm_slope, t.extra
     fkabs_bw = f * kabs / p.body_weight_kg
     half_span = (kmax - kmin) / 2.0
@@ -736,6 +759,7 @@ def simulate(
     times=None,
     *,
     initial_state=None,
+    method: str = "lsoda",
 ) -> BodyResult:
     """Simulate one protocol from the coupled fasting steady state; reported every minute unless ``times`` says otherwise.
 
@@ -753,6 +777,11 @@ def simulate(
     a thousand evaluations for five hours; an analytic Jacobian would never be used.
     Through ``odeint`` this is twice as fast as ``solve_ivp``'s LSODA and four
     times as fast as RK45 (benchmarks/bench_body.py).
+
+    ``method="rk4"`` integrates the same equations with classic Runge–Kutta steps of
+    :data:`RK4_STEP_MIN` minutes in plain Python, without scipy: the app's start-up uses it for
+    the fed state the cells are shown in, where importing scipy's integrators would cost more
+    than the whole computation (its error there is under a tenth of a percent; tests/test_body.py).
     """
     if not isinstance(params, DallaManParameters):
         raise UserError(f"params must be DallaManParameters (e.g. DallaManParameters.normal()), not {type(params).__name__}")
@@ -789,17 +818,50 @@ def simulate(
     atol = np.array([1e-6, 1e-6, 1e-8, 1e-8, 1e-3, 1e-3, 1e-3, 1e-6, 1e-6, 1e-6, 1e-8, 1e-8])
     if span.size == 1:
         states = np.array([x0])
-    else:
+    elif method == "rk4":
+        states = _rk4(rhs, x0, span)
+    elif method == "lsoda":
+        from scipy.integrate import odeint  # (imported here: the command line and the app start without it)
+
         states = odeint(rhs, x0, span, rtol=1e-7, atol=atol, mxstep=50000, hmax=0.0)
+    else:
+        raise UserError(f"unknown method '{method}'; use lsoda or rk4")
     if grid[0] != 0.0:
         states = states[1:]
     return _result(p, t, protocol, grid, states, insulin_infusion, clamp)
 
 
+#: The step of the fixed-step integrator (minutes): the system's fastest rate is about 1/min.
+RK4_STEP_MIN = 0.5
+
+
+def _rk4(rhs, x0: list[float], span: np.ndarray) -> np.ndarray:
+    """Classic fourth-order Runge–Kutta with steps of at most RK4_STEP_MIN, sampled at ``span``."""
+    x = list(x0)
+    out = [list(x)]
+    n = len(x)
+    for a, b in zip(span[:-1], span[1:]):
+        steps = max(1, math.ceil((b - a) / RK4_STEP_MIN - 1e-9))
+        h = (b - a) / steps
+        t = float(a)
+        for _ in range(steps):
+            k1 = rhs(x, t)
+            x2 = [x[i] + 0.5 * h * k1[i] for i in range(n)]
+            k2 = rhs(x2, t + 0.5 * h)
+            x3 = [x[i] + 0.5 * h * k2[i] for i in range(n)]
+            k3 = rhs(x3, t + 0.5 * h)
+            x4 = [x[i] + h * k3[i] for i in range(n)]
+            k4 = rhs(x4, t + h)
+            x = [x[i] + h / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]) for i in range(n)]
+            t += h
+        out.append(list(x))
+    return np.array(out)
+
+
 def _result(p: DallaManParameters, t: _Terms, protocol, grid, states, insulin_infusion: float, clamp: bool) -> BodyResult:
     """The reported fluxes, computed from the states at the reported times (the same formulas as the right-hand side)."""
     Gp, Gt, _Il, Ip, _Q1, _Q2, Qg, _I1, Id, X, _Y, Ipo = states.T
-    egp = np.maximum(p.kp1 - p.kp2 * Gp - t.kp3 * Id - p.kp4 * Ipo, 0.0)
+    egp = np.maximum(t.kp1 - p.kp2 * Gp - t.kp3 * Id - t.kp4 * Ipo, 0.0)
     ra = p.f * p.kabs * Qg / p.body_weight_kg
     vm = np.maximum(t.vm_const + t.vm_slope * X, 0.0)
     uptake = p.Fcns + (vm + t.extra) * Gt / (p.Km0 + Gt)

@@ -22,6 +22,7 @@ is within ``STEADY_TOL = 1e-6`` of its target ``F·Ymax`` (i.e. ``|dY/dt| < 1e-6
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -47,6 +48,8 @@ ATOL = 1e-8
 STEADY_TOL = 1e-6
 #: Networks up to this size find steady states with dense implicit steps.
 IMPLICIT_MAX_NODES = 600
+#: Steps between two samples before a simulation is retried as a stiff one (see Network.simulate).
+ADAMS_STEPS = 400
 FD_STEP = 1e-7
 #: A network still moving after this many of its slowest time constants oscillates or drifts:
 #: the state reached by then is returned (imported models can contain feedback loops).
@@ -200,11 +203,23 @@ class Network:
         self.resolve(cond)
         return cond
 
-    def input_levels(self, cond: Condition) -> dict[str, float]:
+    @property
+    def body(self):
+        """The body level coupled to this network (:class:`visualizer.coupling.BodyLevel`), or None if the
+        model names no body roles."""
+        if not hasattr(self, "_body"):
+            from visualizer.coupling import BodyLevel  # (the body level builds on this module)
+
+            self._body = BodyLevel.for_network(self)
+        return self._body
+
+    def input_levels(self, cond: Condition, coupled: bool = True) -> dict[str, float]:
         """The level of every input under ``cond``, clipped to [0, 1].
 
         Input levels come from the input defaults, then the scenario, then the
-        sum of intervention deltas times intensity, then explicit overrides.
+        sum of intervention deltas times intensity, then (``coupled``, in a model
+        with a body level, unless plasma insulin is set by hand as in a clamp)
+        the plasma levels the body reaches under ``cond``, then explicit overrides.
         """
         model = self.model
         levels = {i.node: i.level for i in model.inputs}
@@ -229,6 +244,9 @@ class Network:
                 deltas[node] = deltas.get(node, 0.0) + float(intensity) * delta
         for node, delta in deltas.items():
             levels[node] = levels.get(node, 0.0) + delta
+        body = self.body if coupled else None
+        if body is not None and body.couples(cond):
+            levels.update(body.fed_inputs(cond))
         for node, level in cond.inputs.items():
             if node not in levels:
                 raise UserError(f"'{node}' is not an input of this model; inputs are: {_choices(levels)}")
@@ -319,8 +337,14 @@ class Network:
 
     # -- integration ----------------------------------------------------------
     def simulate(self, cond: Condition, times, y0: np.ndarray | None = None) -> Trajectory:
-        """Integrate from ``y0`` (the model's initial values by default) and sample at ``times``."""
-        from scipy.integrate import odeint
+        """Integrate from ``y0`` (the model's initial values by default) and sample at ``times``.
+
+        LSODA can crawl for ten thousand non-stiff (Adams) steps beside a state whose fast nodes have
+        settled while slow ones drift, before it notices the stiffness; a run that takes more than
+        :data:`ADAMS_STEPS` steps between two samples is run again with Adams kept to order 1, from
+        which LSODA turns to BDF at once.
+        """
+        from scipy.integrate import ODEintWarning, odeint
 
         drive, ymax = self.resolve(cond)
         times = np.asarray(times, float)
@@ -329,7 +353,12 @@ class Network:
         start = self.y0 if y0 is None else np.asarray(y0, float)
         t = times if times[0] == 0 else np.concatenate(([0.0], times))
         jacobian = {"Dfun": self._jacobian(drive, ymax), "col_deriv": True} if 0 < self.size <= IMPLICIT_MAX_NODES else {}
-        values = odeint(self._rhs(drive, ymax), start, t, rtol=RTOL, atol=ATOL, mxstep=50000, **jacobian)
+        rhs = self._rhs(drive, ymax)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ODEintWarning)  # (too many steps: retried below)
+            values, info = odeint(rhs, start, t, rtol=RTOL, atol=ATOL, mxstep=ADAMS_STEPS, full_output=True, **jacobian)
+        if info["message"] != "Integration successful.":
+            values = odeint(rhs, start, t, rtol=RTOL, atol=ATOL, mxstep=50000, mxordn=1, **jacobian)
         if t is not times:
             values = values[1:]
         return Trajectory(times, values, list(self.node_ids))
@@ -384,13 +413,26 @@ class Network:
             self._sparsity = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(self.size, self.size)).tocsr()
         return self._sparsity
 
-    def _implicit_steady_state(self, y: np.ndarray, drive: np.ndarray, ymax: np.ndarray) -> np.ndarray | None:
+    def settle_fast(self, cond: Condition, y: np.ndarray, slower_than: float) -> np.ndarray | None:
+        """The state the nodes with time constants up to ``slower_than`` reach under ``cond`` while the slower
+        ones stay as they are in ``y`` (a clamp of two hours does not move a fat store); None if the
+        implicit steps do not converge. Pure numpy: no integrator."""
+        drive, ymax = self.resolve(cond)
+        return self._implicit_steady_state(np.asarray(y, float).copy(), drive, ymax, frozen=self.tau > slower_than)
+
+    def _implicit_steady_state(
+        self, y: np.ndarray, drive: np.ndarray, ymax: np.ndarray, frozen: np.ndarray | None = None
+    ) -> np.ndarray | None:
         target = self._target_function(drive)
         tau = self.tau
         step = FD_STEP
+        held = None if frozen is None or not frozen.any() else frozen
 
-        def residual(state):  # τ·dY/dt
-            return target(state) * ymax - state
+        def residual(state):  # τ·dY/dt (held nodes: none)
+            r = target(state) * ymax - state
+            if held is not None:
+                r[..., held] = 0.0
+            return r
 
         if self.size <= IMPLICIT_MAX_NODES:  # dense: every node nudged in one batched call
             nudges = step * np.eye(self.size)

@@ -201,6 +201,15 @@ ROLES = {
     "second_signal_start": "a second start for signal stepping (Ctrl+2), e.g. muscle contraction",
     "vesicle_target": "the process that GLUT4-style storage vesicles travel to (drawn as moving vesicles)",
     "vesicle_region": "the region (compartment) the vesicles are stored in",
+    # the body level (visualizer/coupling.py): a model that names the first five is coupled to it
+    "plasma_insulin": "the input that is plasma insulin, on the scale I/(I + 150 pmol/L) (body level)",
+    "plasma_glucose": "the input that is plasma glucose, on the scale G/(G + 90 mg/dL) (body level)",
+    "muscle_glucose_uptake": "muscle glucose uptake: its insulin-stimulated part scales the body's insulin-dependent use",
+    "hepatic_glucose_output": "hepatic glucose output: its suppression by insulin scales the body's",
+    "beta_cell_function": "the input that is β-cell function (the healthy scenario's level is normal)",
+    "insulin_secretion": "an input showing the body's insulin secretion, S/(S + S_healthy) (optional)",
+    "dietary_carbohydrate": "the input that is the carbohydrate eaten, relative to the healthy scenario (optional)",
+    "muscle_contraction": "the input that is muscle contraction now (optional; the body's liver output matches its uptake)",
 }
 
 
