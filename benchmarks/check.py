@@ -14,6 +14,7 @@ GATED = [
     "bench_core.py",
     "bench_analysis.py",
     "bench_body.py",
+    "bench_body_cli.py",
     "bench_app.py",
     "bench_export.py",
     "bench_lecture_export.py",

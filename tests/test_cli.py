@@ -8,7 +8,12 @@ import json
 
 import pytest
 
+from visualizer.formats.storyboard import builtin_storyboard_path, load_storyboard
+
 from conftest import shared_file
+
+#: How many steps the built-in lecture has (the message names the range).
+BUILTIN_STEPS = len(load_storyboard(builtin_storyboard_path())[0].steps)
 
 
 def test_simulate_built_in_model_prints_everything_as_json(run_cli):
@@ -111,7 +116,7 @@ def test_version(run_cli):
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (["present", "--step", "99"], "--step 99 is outside 1..16"),
+        (["present", "--step", "99"], f"--step 99 is outside 1..{BUILTIN_STEPS}"),
         (["present", "missing.yaml"], "missing.yaml: cannot read the storyboard"),
     ],
 )

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from visualizer.formats.storyboard import builtin_storyboard_path, load_storyboard
+
 from visualizer.formats import builtin_model_path
 
 BAD_MODEL = "metadata: {title: Broken}\nnodes:\n  - {id: a, label: A, tau: -1}\n"
+
+#: How many steps the built-in lecture has (the message names the range).
+BUILTIN_STEPS = len(load_storyboard(builtin_storyboard_path())[0].steps)
 
 
 @pytest.fixture
@@ -61,7 +66,7 @@ GALLERY = [
     ("convert", ["{bad_story}", "{tmp}/out.yaml"], ["story.yaml:2", "this is a lecture storyboard, not a model"]),
     ("simulate", ["--model", "{bad_story}"], ["Lecture ▸ Open storyboard (Ctrl+Shift+O)", "visualizer present FILE"]),
     ("present", ["{bad_story}"], ["story.yaml:3", "unknown scenario 'sick'", "choose one of"]),
-    ("present", ["--step", "40"], ["--step 40 is outside 1..16"]),
+    ("present", ["--step", "40"], [f"--step 40 is outside 1..{BUILTIN_STEPS}"]),
     ("open", ["{bad_model}"], ["broken.yaml:3", "'tau' is -1"]),
 ]
 

@@ -1,7 +1,7 @@
 """The ``visualizer`` command: the app, and headless commands for scripts.
 
-Commands that only compute (``simulate``, ``explain``, ``dose-response``,
-``validate``, ``convert``) never import Qt, so
+Commands that only compute (``simulate``, ``body``, ``explain``,
+``dose-response``, ``validate``, ``convert``) never import Qt, so
 they start fast and run anywhere. User mistakes print one clear message and
 exit with status 2; they never show a traceback.
 """
@@ -72,6 +72,60 @@ def _add_condition_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", action="append", metavar="INPUT=LEVEL", help="set the level of an input node; repeatable")
 
 
+#: ``visualizer body``'s protocols (:data:`visualizer.coupling.PROTOCOLS`, written out so that building the
+#: parser imports no numpy; tests/test_body_cli.py checks the two agree).
+BODY_PROTOCOLS = ("meal", "ogtt", "clamp", "fasting")
+#: The longest ``--weeks`` (ten years): the cell level has long reached its steady state by then.
+MAX_WEEKS = 520.0
+_FASTING_INDICES = ("fasting_glucose_mg_dl", "fasting_insulin_pmol_l", "homa_ir")
+_TEST_INDICES = (
+    *_FASTING_INDICES,
+    "glucose_2h_mg_dl",
+    "glucose_peak_mg_dl",
+    "insulin_peak_pmol_l",
+    "glucose_iauc_mg_dl_min",
+    "matsuda_index",
+)
+#: The indices ``visualizer body`` reports for each protocol, in this order (those of
+#: :func:`visualizer.body.indices` but the insulin area, which the command does not document).
+BODY_INDICES = {
+    "meal": _TEST_INDICES,
+    "ogtt": _TEST_INDICES,
+    "clamp": (*_FASTING_INDICES, "m_value_mg_kg_min"),
+    "fasting": _FASTING_INDICES,
+}
+
+_BODY_DESCRIPTION = """\
+Run one test at the whole-body level (the meal model of Dalla Man, Rizza &
+Cobelli 2007) for a person whose cells are in the condition given, and print
+plasma glucose and insulin over the test with the indices papers report. The
+cell level sets the body's factors: the insulin-stimulated part of muscle
+uptake, insulin's suppression of the liver's output, beta-cell function and the
+meal's carbohydrate (see visualizer/coupling.py).
+
+protocols (--protocol):
+  meal     a mixed meal at 0 min: 78 g of carbohydrate unless --carbohydrate-g
+           says (300 min)
+  ogtt     oral glucose tolerance test: 75 g of glucose drunk at 0 min (180 min)
+  clamp    hyperinsulinaemic-euglycaemic clamp: insulin infused at
+           40 mU/m2/min, glucose at the rate that holds fasting glucose;
+           reports the M-value (180 min)
+  fasting  nothing eaten or infused: the fasting steady state (120 min)
+
+Without --weeks the cells have adapted to the interventions (their steady
+state); with --weeks W they have had W weeks of them, starting from the
+scenario's own state.
+
+JSON (the default) carries protocol, scenario, interventions, weeks (null
+without --weeks), times (min from the start of the test), glucose_mg_dl,
+insulin_pmol_l and indices: fasting glucose and insulin and HOMA-IR always; for
+a meal or an OGTT also the 2-h glucose, the peaks, the glucose area above
+fasting over 0-120 min and the Matsuda index; for a clamp the M-value. It also
+names the model and gives coupling (the body's factors). CSV is the time course
+alone, a row per minute: time_min, glucose_mg_dl, insulin_pmol_l.
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line: one sub-command per task, each with its own ``--help``."""
     parser = _Parser(
@@ -100,6 +154,43 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("json", "csv", "steady-csv", "recovery-csv"),
         default="json",
         help="json (everything), csv (a row per time), steady-csv (a row per node) or recovery-csv (the recovery table)",
+    )
+
+    p = sub.add_parser(
+        "body",
+        help="a meal, glucose drink, clamp or fast at the whole-body level: plasma glucose and insulin, and indices",
+        description=_BODY_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_model_option(p)
+    p.add_argument("--scenario", metavar="NAME", help="scenario the cells are in (default: the model's default scenario)")
+    p.add_argument(
+        "--intervention",
+        action="append",
+        metavar="NAME[=INTENSITY]",
+        help="switch on an intervention, intensity in [0, 1] (default 1); repeat for several",
+    )
+    p.add_argument("--knockout", action="append", metavar="NODE", help="knock a cell-level node out (Ymax = 0); repeatable")
+    p.add_argument(
+        "--weeks",
+        metavar="W",
+        help="run the test after W weeks (0 to 520) of the interventions, from the scenario's state "
+        "(default: once the cells have adapted to them)",
+    )
+    p.add_argument(
+        "--protocol", choices=BODY_PROTOCOLS, default="meal", help="the test: meal (default), ogtt, clamp or fasting (see above)"
+    )
+    p.add_argument(
+        "--carbohydrate-g", metavar="G", help="carbohydrate of the meal in grams, 0 to 500 (default 78; --protocol meal only)"
+    )
+    p.add_argument(
+        "--body-weight-kg", metavar="KG", help="the person's body weight, 30 to 250 kg (default 78); doses are per person"
+    )
+    p.add_argument(
+        "--format",
+        choices=("json", "csv"),
+        default="json",
+        help="json (default: time course, indices and coupling) or csv (the time course alone, a row per minute)",
     )
 
     p = sub.add_parser(
@@ -306,7 +397,7 @@ def _condition(args, network):
     return network.condition(
         scenario=scenario,
         interventions=_pairs(args.intervention, "--intervention", 1.0),
-        inputs=_pairs(args.set, "--set", None),
+        inputs=_pairs(getattr(args, "set", None), "--set", None),
         knockouts=args.knockout or (),
     )
 
@@ -340,6 +431,60 @@ def _simulate(args) -> int:
     text = writers[args.format](result)
     sys.stdout.write(text)
     return EXIT_OK
+
+
+def _body(args) -> int:
+    from visualizer.coupling import NEEDED_ROLES, make_protocol
+
+    weeks = None
+    if args.weeks is not None:
+        weeks = _float(args.weeks, "--weeks")
+        if not 0 <= weeks <= MAX_WEEKS:
+            raise UserError(
+                f"--weeks must be from 0 to {MAX_WEEKS:g} (weeks of the interventions), not {args.weeks}; "
+                "leave it out for cells adapted to them"
+            )
+    carbohydrate = None if args.carbohydrate_g is None else _float(args.carbohydrate_g, "--carbohydrate-g")
+    weight = None if args.body_weight_kg is None else _float(args.body_weight_kg, "--body-weight-kg")
+    protocol = make_protocol(args.protocol, carbohydrate, weight)  # every protocol mistake before the model is read
+
+    from visualizer.engine import Network
+
+    network = Network(_load(args.model))
+    body = network.body
+    if body is None:
+        raise UserError(_no_body_level(network.model, NEEDED_ROLES))
+    run = body.run(_condition(args, network), protocol, weeks=weeks)
+    data = run.as_json()
+    data["indices"] = {key: data["indices"][key] for key in BODY_INDICES[args.protocol] if key in data["indices"]}
+    if args.format == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["time_min", "glucose_mg_dl", "insulin_pmol_l"])
+        writer.writerows(zip(data["times"], data["glucose_mg_dl"], data["insulin_pmol_l"]))
+        sys.stdout.write(buf.getvalue())
+    else:
+        import json
+
+        sys.stdout.write(json.dumps({"model": network.model.title, **data}, indent=2, ensure_ascii=False) + "\n")
+    return EXIT_OK
+
+
+def _no_body_level(model, needed) -> str:
+    """Why ``model`` has no body level: the roles it does not name (or names with no such node)."""
+    missing = [role for role in needed if model.role(role) is None]
+    if len(missing) == len(needed):
+        why = f"it names none of the roles {', '.join(needed)} in metadata.roles"
+    elif missing:
+        why = f"it does not name the roles {', '.join(missing)} in metadata.roles (a body level needs {', '.join(needed)})"
+    else:
+        nodes = {n.id for n in model.nodes}
+        wrong = [f"{role}: {model.role(role)}" for role in needed if model.role(role) not in nodes]
+        why = f"its metadata.roles name nodes it does not have ({', '.join(wrong)})"
+    return f"this model has no body level: {why}; the built-in model has one"
 
 
 def _explain(args) -> int:
@@ -556,6 +701,7 @@ def _gui(args) -> int:
 
 COMMANDS = {
     "simulate": _simulate,
+    "body": _body,
     "explain": _explain,
     "dose-response": _dose_response,
     "validate": _validate,
