@@ -1,8 +1,10 @@
 """Speed and memory of the desktop app, printed as JSON (medians, each next to its target).
 
 Run: ``python benchmarks/bench_app.py [--quick]``. Runs offscreen. The start-up
-figure is compared with a bare PySide6 window that paints one label, measured
-in the same run.
+figures (the app, ``visualizer render`` and ``visualizer screenshot``) are compared with a bare
+PySide6 window that paints one label, measured in the same run. Every in-app figure is measured
+twice, in two processes: at scale factor 1 and at scale factor 2 (a HiDPI laptop or a 4K
+projector: 1920x1080 logical, 3840x2160 device pixels).
 """
 
 from __future__ import annotations
@@ -70,7 +72,34 @@ def wall(code: str, repeats: int) -> float:
     return statistics.median(times)
 
 
+def command_wall(args: list[str], repeats: int) -> float:
+    times = []
+    out = Path(os.environ.get("TMPDIR", "/tmp")) / "bench-start.png"
+    for _ in range(repeats):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "visualizer", *args, "--out", str(out)],
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+#: Targets per scale factor: (one frame, a step change's worst frame, the longest wait, resident memory MB).
+TARGETS = {1: (0.004, 0.016, 0.025, 300), 2: (0.008, 0.016, 0.025, 300)}
+
+
 def main() -> None:
+    if "--inner-scale" in sys.argv:
+        k = sys.argv.index("--inner-scale")
+        scale = int(sys.argv[k + 1])
+        del sys.argv[k : k + 2]
+        reps = repeats(__doc__)
+        report("app", in_app(scale, reps))
+        return
     reps = repeats(__doc__)
     out = []
 
@@ -86,7 +115,39 @@ def main() -> None:
             ratio_target=4.0,
         )
     )
+    for name, args in (("render", ["render", "--size", "1600x1000"]), ("screenshot", ["screenshot", "--size", "1600x1000"])):
+        seconds = command_wall(args, reps)
+        out.append(
+            figure(
+                f"visualizer {name} as a whole process, next to a bare PySide6 window",
+                seconds / bare,
+                3.0,
+                unit="x bare window",
+                seconds=round(seconds, 4),
+                bare_window=round(bare, 4),
+            )
+        )
+    import json
 
+    for scale in (1, 2):
+        proc = subprocess.run(
+            [sys.executable, __file__, "--inner-scale", str(scale), *(["--quick"] if reps == 3 else [])],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "QT_SCALE_FACTOR": str(scale), "PYTHONPATH": str(ROOT)},
+        )
+        for fig in json.loads(proc.stdout)["figures"]:
+            fig["name"] = f"{fig['name']} (scale factor {scale})"
+            out.append(fig)
+    report("app", out)
+
+
+def in_app(scale: int, reps: int) -> list[dict]:
+    """The in-app figures, in this process at its scale factor."""
+    frame_target, step_target, wait_target, rss_target = TARGETS[scale]
+    out = []
     from PySide6.QtCore import QSettings
 
     from visualizer.qt.app import application
@@ -121,7 +182,7 @@ def main() -> None:
         figure(
             "one animation frame at 1920x1080 (update + paint)",
             statistics.median(frames),
-            0.004,
+            frame_target,
             p95=round(sorted(frames)[int(0.95 * len(frames))], 5),
         )
     )
@@ -160,22 +221,22 @@ def main() -> None:
         figure(
             "lecture step change, camera glide included: worst frame",
             max(step_frames),
-            0.016,
+            step_target,
             p95=round(sorted(step_frames)[int(0.95 * len(step_frames))], 5),
             frame_median=round(statistics.median(step_frames), 5),
             worst_first_frame_of_a_change=round(max(step_frames[:: FRAMES_PER_STEP + 1]), 5),
         )
     )
-    out.append(_step_changes_in_the_event_loop(app, window, hall, 4 if reps == 3 else 8))
+    out.append(_step_changes_in_the_event_loop(app, window, hall, 4 if reps == 3 else 8, wait_target))
     hall.close()
 
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out.append(figure("resident memory with the built-in model (peak)", rss_mb, 300, unit="MB"))
+    out.append(figure("resident memory with the built-in model (peak)", rss_mb, rss_target, unit="MB"))
     window.close()
-    report("app", out)
+    return out
 
 
-def _step_changes_in_the_event_loop(app, window, hall, changes: int):
+def _step_changes_in_the_event_loop(app, window, hall, changes: int, target: float):
     """Step changes with the app's own timer: the longest wait between two paints of the hall.
 
     Above, each frame is timed alone; here whatever else the event loop does counts too (a
@@ -213,7 +274,7 @@ def _step_changes_in_the_event_loop(app, window, hall, changes: int):
     return figure(
         "lecture step changes in the running app: longest wait between two frames",
         max(gaps),
-        0.025,
+        target,
         median_wait=round(statistics.median(gaps), 5),
         waits_over_25_ms=sum(g > 0.025 for g in gaps),
         paints_per_timer_tick=round((len(gaps) + changes) / max(len(ticks), 1), 2),

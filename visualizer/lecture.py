@@ -22,6 +22,9 @@ the routine the session uses, so the numbers agree to the last bit on every rout
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import numpy as np
 
 from visualizer.captions import ANSWER_MARK, QUESTION_MARK, caption_text
@@ -30,7 +33,19 @@ from visualizer.events import Signal
 from visualizer.formats.storyboard import Badges, Step, Storyboard
 from visualizer.session import Timeline, simulate_in_slices
 
-__all__ = ["StoryboardPlayer", "Lecture", "caption_text", "QUESTION_MARK", "ANSWER_MARK"]
+__all__ = ["StoryboardPlayer", "Lecture", "BodyView", "caption_text", "QUESTION_MARK", "ANSWER_MARK"]
+
+
+@dataclass(frozen=True, eq=False)
+class BodyView:
+    """What a step shows of the body level: one protocol (``body:`` of the step) for a healthy person, the
+    person the step starts from and the person at the end of the step (each a
+    :class:`visualizer.coupling.BodyRun`; ``before`` is None when the step starts as it ends)."""
+
+    protocol: str
+    healthy: Any
+    before: Any
+    after: Any
 
 
 class StoryboardPlayer:
@@ -109,6 +124,7 @@ class Lecture:
         self.timeline = timeline
         self.player = StoryboardPlayer(storyboard)
         self._ends: dict[int, np.ndarray] = {}
+        self._bodies: dict[int, BodyView | None] = {}
 
     @property
     def storyboard(self) -> Storyboard:
@@ -123,6 +139,7 @@ class Lecture:
     def replace(self, storyboard: Storyboard) -> None:
         """A reloaded storyboard (same model): forget every remembered state, keep the step."""
         self._ends.clear()
+        self._bodies.clear()
         self.player.replace(storyboard)
 
     # -- what a step puts in force ---------------------------------------------------------------
@@ -203,6 +220,42 @@ class Lecture:
         """Keep the end state of a finished trajectory of step ``index`` (the session computed it the same way)."""
         self._ends.setdefault(index, trajectory.at(self.end_time(index)))
 
+    # -- the body level ---------------------------------------------------------------------------------------
+    def warm(self) -> None:
+        """Work out, once, what every step will need of the body level (the plasma levels of each step's
+        condition, and the protocol curves of steps that show one), so no step change pays for it."""
+        if self.network.body is None:
+            return
+        for index in range(len(self.steps)):
+            self.network.input_levels(self.condition(index))
+            settle = self.settle(index)
+            if settle is not None:
+                self.network.input_levels(settle)
+            self.body_view(index)
+
+    def body_view(self, index: int) -> BodyView | None:
+        """The body level as step ``index`` shows it (None if the step names no protocol or the model has
+        no body level): the protocol for a healthy person, at the step's start and at its end. The end is
+        the step's condition after the weeks its animation spans, grown from the scenario's own state."""
+        if index in self._bodies:
+            return self._bodies[index]
+        step, body = self.steps[index], self.network.body
+        view = None
+        if step.body is not None and body is not None:
+            from visualizer.coupling import WEEK_MIN, make_protocol
+
+            protocol = make_protocol(step.body)
+            cond = self.condition(index)
+            model = self.network.model
+            healthy = body.run(Condition(model.healthy_scenario or cond.scenario), protocol)
+            start = Condition(cond.scenario, {}, {}, cond.knockouts)
+            weeks = self.end_time(index) / WEEK_MIN if cond.interventions else None
+            after = body.run(cond, protocol, weeks=weeks)
+            before = body.run(start, protocol) if cond.interventions or cond.knockouts else None
+            view = BodyView(step.body, healthy, before, after)
+        self._bodies[index] = view
+        return view
+
     # -- badges -------------------------------------------------------------------------------------------
     def badges(self, index: int) -> Badges:
         """What step ``index``'s badges compare with: as written, else none for a healthy step, else recovery."""
@@ -244,3 +297,22 @@ class Lecture:
         """The nodes to frame: the step's camera, else its visible nodes, else None (the whole diagram)."""
         step = self.steps[index]
         return step.camera or step.visible or None
+
+    def focus(self, index: int) -> frozenset[str]:
+        """The nodes step ``index`` is about: those it highlights, frames or expects something of."""
+        step = self.steps[index]
+        return frozenset(step.highlight) | frozenset(step.camera or ()) | frozenset(step.expect)
+
+    def collapsed_modules(self, index: int) -> frozenset[str]:
+        """The model's modules drawn as closed blocks in step ``index``: all but those the step names in
+        ``modules`` (when it names them) or, by default, all but those holding a node of its focus."""
+        modules = self.network.model.modules
+        step = self.steps[index]
+        if not modules:
+            return frozenset()
+        if step.modules is not None:
+            opened = set(step.modules)
+        else:
+            focus = self.focus(index)
+            opened = {m.id for m in modules if focus & set(m.nodes)} if focus else {m.id for m in modules}
+        return frozenset(m.id for m in modules if m.id not in opened)

@@ -136,7 +136,7 @@ def _changed_inputs(lecture: Lecture, index: int, start: np.ndarray, end: np.nda
     inputs = [n for n in network.model.input_ids if n in network.index]
     moved = sorted(inputs, key=lambda n: -abs(end[network.index[n]] - start[network.index[n]]))
     moved = [n for n in moved if abs(end[network.index[n]] - start[network.index[n]]) >= 0.01]
-    return moved + sorted(lecture.condition(index).knockouts)
+    return sorted(lecture.condition(index).knockouts) + moved  # a knockout explains more than what follows from it
 
 
 def explain_change(lecture: Lecture, index: int, node: str, actual: str, start: np.ndarray, end: np.ndarray) -> str:

@@ -23,7 +23,7 @@ from visualizer.recovery import NodeRecovery, recovery
 __all__ = ["Timeline", "Playhead", "Session", "format_time", "simulate_in_slices", "SLICE_SAMPLES"]
 
 #: Stored times simulated per slice of a spread simulation (a few milliseconds each).
-SLICE_SAMPLES = 10
+SLICE_SAMPLES = 5
 
 
 def simulate_in_slices(network: Network, cond: Condition, traj: Trajectory, filled: list[int], settle: Condition | None = None):
@@ -46,6 +46,11 @@ def simulate_in_slices(network: Network, cond: Condition, traj: Trajectory, fill
         return
     while filled[0] < len(traj.times):
         a, b = filled[0] - 1, min(filled[0] - 1 + SLICE_SAMPLES, len(traj.times) - 1)
+        if a > 0 and network.is_steady(cond, traj.values[a]):
+            # arrived: hold it (the solver can crawl for thousands of steps over a state that no longer moves)
+            traj.values[a:] = traj.values[a]
+            filled[0] = len(traj.times)
+            return
         span = traj.times[a : b + 1] - traj.times[a]  # the network is time-invariant: restart the clock
         traj.values[a : b + 1] = network.simulate(cond, span, y0=traj.values[a]).values
         filled[0] = b + 1

@@ -119,6 +119,11 @@ class Stage(Evented):
     """Prediction mode: before each lecture step plays, the student marks its nodes up, down or unchanged."""
     prediction = Field(Prediction())
     """The step's predictions (empty when prediction mode is off or the step has nothing to predict)."""
+    collapsed = Field(frozenset())
+    """The model's modules drawn closed, as one labelled block each (their nodes hidden): a lecture step
+    opens the modules it is about."""
+    body = Field(None)
+    """The body level a lecture step shows beside the diagram (a :class:`visualizer.lecture.BodyView`), or None."""
     EXTRA_EVENTS = ("highlight", "signal", "lecture", "step", "answer")
 
     def __init__(self, session: Session, theme: str = "light"):
@@ -204,6 +209,7 @@ class Stage(Evented):
         """Play ``storyboard`` on this stage (its model must be the one on show), starting at step ``index``."""
         self.close_lecture(reframe=False)
         lecture = Lecture(storyboard, self.session.network, self.session.timeline)
+        lecture.warm()
         self.lecture = lecture
         lecture.player.step_changed.connect(self._on_step)
         lecture.player.answer_revealed.connect(self._on_answer)
@@ -227,6 +233,8 @@ class Stage(Evented):
         self.progress = None
         self.visible = None
         self.set_highlight("story", ())
+        self.body = None
+        self.collapsed = frozenset()
         self.prediction = Prediction()
         self.scores = {}
         self.badges = BadgeView("recovery" if self.model.has_references else "none")
@@ -409,9 +417,11 @@ class Stage(Evented):
         playhead.set_playing(not (step.question and step.answer) and not held_for_prediction)
         self.transition = transition
         try:
+            self.collapsed = lecture.collapsed_modules(index)  # (before visible: the scene shows both at once)
             self.visible = None if step.visible is None else frozenset(step.visible)
             self.set_highlight("story", step.highlight)
             self.heading = step.title
+            self.body = lecture.body_view(index)
             self.set_caption(self._step_caption(index))
             self.progress = (index + 1, lecture.player.count)
             held = held_for_prediction or (bool(step.question and step.answer) and not lecture.player.answer_shown)
@@ -524,6 +534,8 @@ class Stage(Evented):
         twin._anchor = self._anchor
         twin.heading, twin.progress, twin.visible = self.heading, self.progress, self.visible
         twin.badges = self.badges
+        twin.body = self.body
+        twin.collapsed = self.collapsed
         twin.camera = self.camera
         return twin
 

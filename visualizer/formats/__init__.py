@@ -226,9 +226,11 @@ def load_builtin_model() -> Model:
 
 
 #: The app draws a node at least this wide and this tall (visualizer/qt/node_item.py), with its
-#: label in bold 13 px type, wrapped onto more lines beyond about 150 px.
-NODE_MIN_WIDTH, NODE_HEIGHT = 96.0, 46.0
-_CHAR_WIDTH, _LINE_HEIGHT, _WRAP_WIDTH, _PADDING = 7.8, 16.0, 150.0, 28.0
+#: label in bold 13 px type, wrapped onto more lines beyond about 130 px. The glyph leaves its label
+#: room to grow by half again (LABEL_ROOM), so a zoomed-out hall can still draw it at a readable size.
+NODE_MIN_WIDTH, NODE_HEIGHT = 104.0, 54.0
+LABEL_ROOM, WRAP_WIDTH = 1.45, 130.0
+_CHAR_WIDTH, _LINE_HEIGHT, _PADDING = 7.8, 16.0, 22.0
 
 
 def node_box(label: str) -> tuple[float, float]:
@@ -238,19 +240,19 @@ def node_box(label: str) -> tuple[float, float]:
     an average character width of bold 13 px type and wraps long labels the way the app does.
     """
     words, lines, line = label.split(), [], ""
-    if len(label) * _CHAR_WIDTH <= _WRAP_WIDTH or len(words) < 2:
+    if len(label) * _CHAR_WIDTH <= WRAP_WIDTH or len(words) < 2:
         lines = [label]
     else:
         for word in words:
             trial = f"{line} {word}".strip()
-            if line and len(trial) * _CHAR_WIDTH > _WRAP_WIDTH:
+            if line and len(trial) * _CHAR_WIDTH > WRAP_WIDTH:
                 lines.append(line)
                 line = word
             else:
                 line = trial
         lines.append(line)
     text_width = max(len(text) for text in lines) * _CHAR_WIDTH
-    return max(NODE_MIN_WIDTH, float(round(text_width + _PADDING))), NODE_HEIGHT + (len(lines) - 1) * _LINE_HEIGHT
+    return max(NODE_MIN_WIDTH, float(round(LABEL_ROOM * text_width + _PADDING))), NODE_HEIGHT + (len(lines) - 1) * _LINE_HEIGHT
 
 
 Box = tuple[float, float, float, float]

@@ -26,6 +26,7 @@ A storyboard file looks like this (every key but ``title`` and ``steps`` is opti
         question: Predict which nodes recover when we add exercise.
         answer: IRS-1 and Akt, as DAG falls...     # revealed on the next click
         references: [petersen2018]
+        body: meal                           # the body panel's protocol: meal, ogtt, clamp or fasting
 
 A step without ``scenario`` keeps the one of the step before it; without
 ``interventions`` or ``knockouts`` it has none.
@@ -65,10 +66,13 @@ _STEP = (
     "expect",
     "modules",
     "start",
+    "body",
 )
 _ANIMATE = ("start", "end", "speed", "loop", "seconds")
 _BADGES = ("label", "scenario", "interventions", "knockouts")
 BADGE_MODES = ("recovery", "previous", "none")
+#: What the body panel can show for a step (``body:``): the protocols of :mod:`visualizer.coupling`.
+BODY_PROTOCOLS = ("meal", "ogtt", "clamp", "fasting")
 DIRECTIONS = ("up", "down", "unchanged")
 #: How long a step's animation plays by default, in seconds of the lecture.
 STEP_SECONDS = 10.0
@@ -131,6 +135,8 @@ class Step:
     start: str = "auto"
     """Where the step starts: "previous" grows out of the end of the step before even across a change of
     scenario (the audience watches health turn into insulin resistance); "auto" follows the usual rule."""
+    body: str | None = None
+    """The protocol the body panel shows for this step (meal, ogtt, clamp, fasting); None keeps the viewer's choice."""
     line: int = 0
 
 
@@ -276,6 +282,7 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
                 else:
                     expect[str(name)] = str(value)
         start_rule = chk.choice(entry, "start", label, ("auto", "previous"), "auto") or "auto"
+        body = chk.choice(entry, "body", label, BODY_PROTOCOLS, None) if "body" in entry else None
         modules = None
         if "modules" in entry:
             module_ids = {m.id for m in model.modules}
@@ -301,6 +308,7 @@ def load_storyboard(path: str | Path, model: Model | None = None) -> tuple[Story
                 expect=expect,
                 modules=modules,
                 start=start_rule,
+                body=body,
                 line=entry.line,
             )
         )

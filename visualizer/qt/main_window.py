@@ -78,6 +78,8 @@ class MainWindow(QMainWindow):
         self.hall: PresentationWindow | None = None
         self.presenter: PresenterWindow | None = None
         self._plots = None  # built after the first frame: pyqtgraph takes a third of a second to import
+        self.body_panel = None
+        """The body level's curves and indices (:class:`visualizer.qt.body_panel.BodyPanel`), built with the plots."""
         self.playback = PlaybackBar(self.session)
         self.animator = Animator(self.session, self.scene, self)
         self.animator.views.append(self.view)
@@ -296,6 +298,8 @@ class MainWindow(QMainWindow):
         apply_palette(QApplication.instance(), theme)
         if self._plots is not None:
             self._plots.set_theme(theme)
+        if self.body_panel is not None:
+            self.body_panel.set_theme(theme)
         self.view.viewport().update()
 
     def focus_search(self) -> None:
@@ -331,9 +335,18 @@ class MainWindow(QMainWindow):
         if self._plots is None:
             from visualizer.qt.plots import PlotPanel
 
+            from visualizer.qt.body_panel import BodyPanel
+
             self._plots = PlotPanel(self.session)
             self._plots.set_theme(self.theme)
-            self.plot_layout.addWidget(self._plots)
+            self.body_panel = BodyPanel(self.stage)
+            self.body_panel.set_theme(self.theme)
+            splitter = QSplitter(Qt.Orientation.Horizontal)
+            splitter.addWidget(self._plots)
+            splitter.addWidget(self.body_panel)
+            splitter.setStretchFactor(0, 3)
+            splitter.setStretchFactor(1, 2)
+            self.plot_layout.addWidget(splitter)
         return self._plots
 
     def _after_first_frame(self) -> None:
@@ -978,7 +991,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("top_splitter", self.top_splitter.saveState())
         self.settings.setValue("main_splitter", self.main_splitter.saveState())
         self.settings.sync()
-        for widget in (self.scene, self.view, self.controls, self.inspector, self._plots, self.playback):
+        for widget in (self.scene, self.view, self.controls, self.inspector, self._plots, self.body_panel, self.playback):
             if widget is not None:
                 widget.disconnect_session()
         events = self.stage.events

@@ -10,6 +10,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF, QStaticText
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from visualizer.formats import LABEL_ROOM, NODE_HEIGHT, WRAP_WIDTH  # (one definition of a node's size)
+from visualizer.formats import NODE_MIN_WIDTH as MIN_NODE_WIDTH
 from visualizer.model import Node
 from visualizer.qt.edge_item import on_screen
 from visualizer.qt.item_cache import refresh
@@ -17,8 +19,6 @@ from visualizer.qt.theme import BADGES, THEMES, Theme, activity_color, paint_bad
 
 __all__ = ["NodeItem", "glyph_path", "NODE_HEIGHT", "MIN_NODE_WIDTH"]
 
-NODE_HEIGHT = 46.0
-MIN_NODE_WIDTH = 96.0
 BAR_HEIGHT = 6.0
 LABEL_PX = 13
 LABEL_MIN_PX = 9.0
@@ -129,7 +129,7 @@ class NodeItem(QGraphicsItem):
         self._text.setTextFormat(Qt.TextFormat.RichText if len(lines) > 1 else Qt.TextFormat.PlainText)
         self._text.prepare(font=self._font)
         text_w = max(metrics.horizontalAdvance(line) for line in lines)
-        width = max(MIN_NODE_WIDTH, text_w + 28.0)
+        width = max(MIN_NODE_WIDTH, LABEL_ROOM * text_w + 22.0)
         height = NODE_HEIGHT + (len(lines) - 1) * metrics.height()
         self.rect = QRectF(-width / 2, -height / 2, width, height)
         self._text_size = self._text.size()
@@ -145,12 +145,12 @@ class NodeItem(QGraphicsItem):
 
     @staticmethod
     def _wrap(label: str, metrics: QFontMetricsF) -> list[str]:
-        if metrics.horizontalAdvance(label) <= 150 or " " not in label:
+        if metrics.horizontalAdvance(label) <= WRAP_WIDTH or " " not in label:
             return [label]
         words, lines, line = label.split(), [], ""
         for word in words:
             trial = f"{line} {word}".strip()
-            if line and metrics.horizontalAdvance(trial) > 150:
+            if line and metrics.horizontalAdvance(trial) > WRAP_WIDTH:
                 lines.append(line)
                 line = word
             else:
@@ -245,15 +245,10 @@ class NodeItem(QGraphicsItem):
             return
         rect = self.rect
         text_color = text_color_on(fill) if self.marks is None else self.marks[1]
-        # Zoomed out (a small window, a projector), the label grows inside its glyph towards
-        # LABEL_MIN_PX on screen, as far as the glyph has room for it.
         text_w, text_h = self._text_size.width(), self._text_size.height()
         room_h = rect.height() - BAR_HEIGHT - 8
-        # Room across: the glyph's straight middle (ellipses and hexagons narrow at the sides), with
-        # slack for hinting, which widens small text more than the scale alone says.
-        across = rect.width() - (8.0 if self.node.kind in _ROUNDED else 2.0 * min(rect.height() / 2.0, 16.0) + 8.0)
-        scale = max(1.0, min(LABEL_MIN_PX / (LABEL_PX * lod), across / (1.15 * text_w), room_h / text_h))
-        if LABEL_PX * lod * scale >= 5.0:  # smaller than that is noise, not text
+        scale = self.label_scale(lod, widget)
+        if scale > 0:
             painter.setPen(text_color)
             painter.setFont(self._font)
             painter.save()
@@ -298,6 +293,41 @@ class NodeItem(QGraphicsItem):
         painter.setFont(font)
         painter.setPen(QColor("#FFFFFF"))
         painter.drawText(tag, Qt.AlignmentFlag.AlignCenter, text)
+
+    def label_scale(self, lod: float, widget=None) -> float:
+        """How much the label is enlarged inside its glyph at zoom ``lod`` in ``widget``'s view; 0 when it is
+        not drawn.
+
+        Zoomed out, the label grows inside its glyph as far as the glyph has room: towards
+        LABEL_MIN_PX on a desktop window; in the hall towards the view's ``focus_label_px`` for a
+        node the step is about and its ``label_floor_px`` for the others.
+        """
+        rect = self.rect
+        text_w, text_h = self._text_size.width(), self._text_size.height()
+        room_h = rect.height() - BAR_HEIGHT - 8
+        # Room across: the glyph's straight middle (ellipses and hexagons narrow at the sides), with
+        # slack for hinting, which widens small text more than the scale alone says.
+        across = rect.width() - (8.0 if self.node.kind in _ROUNDED else 2.0 * min(rect.height() / 2.0, 16.0) + 8.0)
+        room = min(across / (1.15 * text_w), room_h / text_h)
+        # the view being painted says its rules (a render to an image paints with no widget)
+        view = widget.parent() if widget is not None else None
+        rules = (getattr(view, "label_floor_px", None), getattr(view, "focus_label_px", None)) if view is not None else None
+        if rules is None or not hasattr(view, "label_floor_px"):
+            scene = self.scene()
+            rules = getattr(scene, "label_rules", (None, None))
+        floor, focus = rules
+        if floor is None:
+            scale = max(1.0, min(LABEL_MIN_PX / (LABEL_PX * lod), room))
+            return scale if LABEL_PX * lod * scale >= 5.0 else 0.0  # smaller than that is noise, not text
+        want = (focus or floor) if self.highlighted else floor
+        scale = max(1.0, min(want / (LABEL_PX * lod), room))
+        # A label short of its floor is still drawn, as large as its glyph allows: a node without a name
+        # tells the back row less than a small name (tests/test_hall_framing.py measures who falls short).
+        return scale if LABEL_PX * lod * scale >= 5.0 else 0.0
+
+    def label_px(self, lod: float, widget=None) -> float:
+        """The label's height on screen in pixels at zoom ``lod`` (0: not drawn)."""
+        return LABEL_PX * lod * self.label_scale(lod, widget)
 
     def _paint_bar(self, painter: QPainter, text_color: QColor) -> None:
         rect = self.rect

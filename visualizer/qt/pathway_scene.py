@@ -20,6 +20,7 @@ from visualizer.layout import with_layout
 from visualizer.stage import Stage
 from visualizer.qt.edge_item import JUNCTION_RADIUS, EdgeItem, EdgeLayer, JunctionItem, ParticleLayer, route
 from visualizer.qt.intervention_item import InterventionItem
+from visualizer.qt.module_item import ModuleItem, ModuleLinkItem
 from visualizer.qt.node_item import NodeItem, NodeLayer
 from visualizer.qt.regions import paint_regions, region_kind_at
 from visualizer.qt.theme import THEMES, Theme
@@ -30,6 +31,8 @@ __all__ = ["PathwayScene"]
 #: Above this many nodes, flow dots and badges are off by default (level of detail).
 LARGE_MODEL = 400
 FADE_SECONDS = 0.6
+#: Edges arriving at one side of a node closer than this (scene units) get docking points of their own.
+DOCK_GAP = 22.0
 PIXMAP_CACHE_KB = 96 * 1024
 #: Opacity of what the signal has not reached while signal stepping.
 SIGNAL_DIM = 0.18
@@ -52,6 +55,8 @@ class PathwayScene(QGraphicsScene):
         """Raised whenever what drawBackground draws changes (views keep a picture of it)."""
         self.show_ghost = False
         self.node_items: dict[str, NodeItem] = {}
+        self.label_rules: tuple[float | None, float | None] = (None, None)
+        """(smallest label, focus label) in pixels of the view painting now (set by each view as it paints)."""
         self.edge_items: list[EdgeItem] = []
         self.edges_by_interaction: dict[tuple[str, str, str], EdgeItem] = {}
         self.group_edges: dict[tuple[str, str], EdgeItem] = {}
@@ -72,6 +77,7 @@ class PathwayScene(QGraphicsScene):
         events.show_healthy.connect(self.set_ghost)
         events.badges.connect(self._on_badges)
         events.prediction.connect(self._on_prediction)
+        events.collapsed.connect(self._on_collapsed)
 
     def disconnect_session(self) -> None:
         """Stop listening (called when the window closes)."""
@@ -86,6 +92,7 @@ class PathwayScene(QGraphicsScene):
         events.show_healthy.disconnect(self.set_ghost)
         events.badges.disconnect(self._on_badges)
         events.prediction.disconnect(self._on_prediction)
+        events.collapsed.disconnect(self._on_collapsed)
 
     # -- building ----------------------------------------------------------------
     def _build(self) -> None:
@@ -97,6 +104,9 @@ class PathwayScene(QGraphicsScene):
         self.junctions.clear()
         self.intervention_items.clear()
         self.vesicles = None
+        self.collapsed: frozenset[str] = frozenset()
+        self.module_items: dict[str, ModuleItem] = {}
+        self.module_links: list[ModuleLinkItem] = []
         model = with_layout(self.session.model)
         self.laid_out_model = model
         # flux along an edge = source activity × weight (an inhibitor's strength), as arrays for the per-frame update
@@ -135,6 +145,19 @@ class PathwayScene(QGraphicsScene):
         self.particles.fading_lines = not self.large
         self.addItem(self.particles)
         self._build_vesicles(model)
+        self._module_of: dict[str, str] = {}
+        for module in model.modules:
+            members = [self.node_items[n] for n in module.nodes if n in self.node_items]
+            if not members:
+                continue
+            rect = QRectF()
+            for item in members:
+                rect = rect.united(item.sceneBoundingRect())
+            block = ModuleItem(module, rect, self.theme)
+            self.addItem(block)
+            self.module_items[module.id] = block
+            for n in module.nodes:
+                self._module_of.setdefault(n, module.id)
         refs = self.session.references
         if refs is not None:
             healthy = refs[0]
@@ -154,11 +177,46 @@ class PathwayScene(QGraphicsScene):
         self._on_condition_change()
         self._on_values_change(self.session.values)
         # what the stage says about display, applied to the new items
+        self._apply_collapsed(self.stage.collapsed, fade=False)
         self.set_visible_nodes(self.stage.visible, fade=False)
         self._on_highlight()
         self._on_signal()
         self._on_prediction()
         self.set_ghost(self.stage.show_healthy)
+
+    def _docking_points(self, singles) -> dict:
+        """Where each edge that runs straight into its target ends: on the target's outline towards the
+        source, except that edges arriving at the same side of a node share it out evenly, so every
+        inhibitor has a T-bar of its own instead of three bars on one point."""
+        by_side: dict[tuple[str, str], list] = {}
+        for it in singles:
+            tgt, src = self.node_items[it.target], self.node_items[it.source]
+            end = tgt.boundary_point(src.pos())
+            rect = tgt.mapRectToScene(tgt.rect)
+            c = rect.center()
+            # which side: compare the end's offset with the half sizes
+            dx, dy = (end.x() - c.x()) / max(rect.width() / 2, 1.0), (end.y() - c.y()) / max(rect.height() / 2, 1.0)
+            side = ("right" if dx > 0 else "left") if abs(dx) >= abs(dy) else ("bottom" if dy > 0 else "top")
+            by_side.setdefault((it.target, side), []).append((it, end))
+        out = {}
+        for (target, side), arrivals in by_side.items():
+            rect = self.node_items[target].mapRectToScene(self.node_items[target].rect)
+            along = (lambda p: p.x()) if side in ("top", "bottom") else (lambda p: p.y())
+            arrivals.sort(key=lambda a: along(self.node_items[a[0].source].pos()))
+            ends = [e for _, e in arrivals]
+            crowded = len(ends) > 1 and min(abs(along(a) - along(b)) for a, b in zip(ends, ends[1:])) < DOCK_GAP
+            if crowded:
+                if side in ("top", "bottom"):
+                    lo, hi = rect.left() + 0.15 * rect.width(), rect.right() - 0.15 * rect.width()
+                    fixed = rect.top() - 4 if side == "top" else rect.bottom() + 4
+                    ends = [QPointF(lo + (hi - lo) * (k + 0.5) / len(ends), fixed) for k in range(len(ends))]
+                else:
+                    lo, hi = rect.top() + 0.2 * rect.height(), rect.bottom() - 0.2 * rect.height()
+                    fixed = rect.left() - 4 if side == "left" else rect.right() + 4
+                    ends = [QPointF(fixed, lo + (hi - lo) * (k + 0.5) / len(ends)) for k in range(len(ends))]
+            for (it, _), end in zip(arrivals, ends):
+                out[it.key] = end
+        return out
 
     def _build_edges(self, model) -> None:
         obstacles = {nid: item.mapRectToScene(item.rect) for nid, item in self.node_items.items()}
@@ -166,11 +224,13 @@ class PathwayScene(QGraphicsScene):
         groups: dict[tuple[str, str], list] = {}
         for it in model.interactions:
             groups.setdefault((it.target, it.group), []).append(it)
+        singles = [m[0] for m in groups.values() if len(m) == 1]
+        docks = self._docking_points(singles) if check else {}
         for (target, group), members in groups.items():
             tgt = self.node_items[target]
             if len(members) == 1:
                 it = members[0]
-                self._add_edge(it.source, tgt, tgt.pos(), it, obstacles if check else {}, into_node=True)
+                self._add_edge(it.source, tgt, tgt.pos(), it, obstacles if check else {}, into_node=True, end=docks.get(it.key))
                 continue
             # AND group: legs meet at a junction beside the target, one arrow goes on into it.
             src_points = [self.node_items[m.source].pos() for m in members if m.source != target]
@@ -197,10 +257,12 @@ class PathwayScene(QGraphicsScene):
             self.edge_items.append(out)
             self.group_edges[(target, group)] = out
 
-    def _add_edge(self, source_id: str, end_item, end_center: QPointF, it, obstacles, into_node: bool) -> None:
+    def _add_edge(self, source_id: str, end_item, end_center: QPointF, it, obstacles, into_node: bool, end=None) -> None:
         src = self.node_items[source_id]
-        start = src.boundary_point(end_center)
-        if into_node:
+        start = src.boundary_point(end_center if end is None else end)
+        if end is not None:
+            pass  # a docking point of its own (see _docking_points)
+        elif into_node:
             end = end_item.boundary_point(src.pos())
         else:
             d = src.pos() - end_center
@@ -256,6 +318,12 @@ class PathwayScene(QGraphicsScene):
         if not self.large:
             for item, status in zip(self._node_list, self.statuses(values)):
                 item.set_status(status)
+        for mid in self.collapsed:
+            block = self.module_items.get(mid)
+            if block is not None:
+                key = block.module.key or block.module.nodes[0]
+                if key in net.index:
+                    block.set_fraction(float(fractions[net.index[key]]))
 
     def statuses(self, values: np.ndarray) -> list[str | None]:
         """The badge of every node (in the network's order) for what the stage's badges compare with."""
@@ -301,9 +369,11 @@ class PathwayScene(QGraphicsScene):
 
     # -- progressive reveal and emphasis (storyboards) ------------------------------------
     def set_visible_nodes(self, nodes, fade: bool = True) -> None:
-        """Show only ``nodes`` (None: all); an edge shows when both its ends do. New items fade in."""
+        """Show only ``nodes`` (None: all) but those of closed modules; an edge shows when both its ends
+        do. New items fade in."""
+        self.visible_nodes = None if nodes is None else set(nodes)
         visible = set(self.node_items) if nodes is None else set(nodes)
-        self.visible_nodes = None if nodes is None else visible
+        visible -= self.hidden_in_modules()
         for nid, item in self.node_items.items():
             self._show(item, nid in visible, fade)
         shown_groups: dict[tuple[str, str], bool] = {}
@@ -317,7 +387,62 @@ class PathwayScene(QGraphicsScene):
             self._show(self.junctions[gkey], shown_groups.get(gkey, False), fade)
         if self.vesicles is not None:
             self._show(self.vesicles, self.vesicle_target in visible, fade)
+        self._build_module_links(visible, fade)
         self.edge_layer.edge_changed()
+
+    # -- closed modules (semantic zoom) --------------------------------------------------------
+    def hidden_in_modules(self) -> set[str]:
+        """The nodes drawn inside a closed module's block."""
+        return {n for mid in self.collapsed if mid in self.module_items for n in self.module_items[mid].module.nodes}
+
+    def _on_collapsed(self, collapsed) -> None:
+        self._apply_collapsed(collapsed, fade=self.stage.transition)
+
+    def _apply_collapsed(self, collapsed, fade: bool) -> None:
+        self.collapsed = frozenset(collapsed)
+        for mid, block in self.module_items.items():
+            self._show(block, mid in self.collapsed, fade)
+        self.set_visible_nodes(self.visible_nodes, fade)
+        self._on_values_change(self.session.values)
+
+    def _build_module_links(self, visible: set[str], fade: bool) -> None:
+        """One link per (block or node, block or node, sign) for the interactions that leave a closed module."""
+        for link in self.module_links:
+            self.removeItem(link)
+        self.module_links = []
+        if not self.collapsed:
+            return
+        shown_modules = {mid for mid in self.collapsed if mid in self.module_items}
+        if self.visible_nodes is not None:  # a closed module shows when one of its nodes would
+            shown_modules = {m for m in shown_modules if set(self.module_items[m].module.nodes) & self.visible_nodes}
+        for mid, block in self.module_items.items():
+            self._show(block, mid in shown_modules, fade)
+
+        def end(node: str):
+            mid = self._module_of.get(node)
+            if mid in shown_modules:
+                return ("module", mid)
+            return ("node", node) if node in visible else None
+
+        merged: dict[tuple, list[str]] = {}
+        labels = {nid: item.node.label for nid, item in self.node_items.items()}
+        for it in self.laid_out_model.interactions:
+            a, b = end(it.source), end(it.target)
+            if a is None or b is None or a == b or (a[0] == "node" and b[0] == "node"):
+                continue
+            merged.setdefault((a, b, it.inhibits), []).append(
+                f"{labels[it.source]} {'⊣' if it.inhibits else '→'} {labels[it.target]}"
+            )
+        for (a, b, inhibits), names in merged.items():
+            start_item = self.module_items[a[1]] if a[0] == "module" else self.node_items[a[1]]
+            end_item = self.module_items[b[1]] if b[0] == "module" else self.node_items[b[1]]
+            p1 = start_item.rect.center() if a[0] == "module" else start_item.pos()
+            p2 = end_item.rect.center() if b[0] == "module" else end_item.pos()
+            link = ModuleLinkItem(
+                start_item.boundary_point(p2), end_item.boundary_point(p1), inhibits, self.theme, "<br>".join(names[:8])
+            )
+            self.addItem(link)
+            self.module_links.append(link)
 
     def _show(self, item, shown: bool, fade: bool) -> None:
         if shown and not item.isVisible():
@@ -393,11 +518,17 @@ class PathwayScene(QGraphicsScene):
         self.set_theme(THEMES[name])
 
     def nodes_rect(self, nodes) -> QRectF:
-        """The scene rectangle around ``nodes`` (all nodes when empty)."""
+        """The scene rectangle around ``nodes`` (all nodes when empty); a node inside a closed module
+        counts as its block."""
+        hidden = self.hidden_in_modules()
         items = [self.node_items[n] for n in nodes if n in self.node_items] or list(self.node_items.values())
         rect = QRectF()
         for item in items:
-            rect = rect.united(item.sceneBoundingRect())
+            if item.node.id in hidden:
+                block = next(b for m, b in self.module_items.items() if m in self.collapsed and item.node.id in b.module.nodes)
+                rect = rect.united(block.sceneBoundingRect())
+            else:
+                rect = rect.united(item.sceneBoundingRect())
         return rect
 
     # -- per-frame and appearance ---------------------------------------------------------
@@ -435,6 +566,11 @@ class PathwayScene(QGraphicsScene):
         for junction in self.junctions.values():
             junction.theme = theme
             junction.update()
+        for block in self.module_items.values():
+            block.set_theme(theme)
+        for link in self.module_links:
+            link.theme = theme
+            link.update()
         self.edge_layer.edge_changed()
 
     def set_ghost(self, on: bool) -> None:

@@ -25,6 +25,7 @@ from visualizer.captions import (
     TITLE_PX,
     hall_scale,
 )
+from visualizer.qt.body_card import CARD_WIDTH_SHARE, paint_body_card
 from visualizer.qt.pathway_scene import PathwayScene
 from visualizer.qt.theme import BADGE_SETS, BADGES, activity_color, paint_badge
 
@@ -75,12 +76,18 @@ class PathwayView(QGraphicsView):
         """The title band (heading, condition, step); without it only the clock is drawn (slides have their own title)."""
         self.show_caption = True
         """The caption box (slides carry the caption as text of their own)."""
+        self.show_body = True
+        """The body level's card beside the diagram, when the stage shows one (a lecture step with ``body:``)."""
         self.show_clock = True
         """The simulated time in the top right corner (a web page shows its own, as it plays)."""
         self.text_scale = DESKTOP_TEXT_SCALE
         """Presentation mode enlarges the overlay text with the screen."""
         self.hall = False
         """Configured as the hall's view (see :func:`visualizer.qt.presentation.configure_hall_view`)."""
+        self.label_floor_px: float | None = None
+        """In the hall, the smallest node label drawn (H/64); a label that cannot reach it is left out."""
+        self.focus_label_px: float | None = None
+        """In the hall, the size the labels of the nodes a step is about grow to (H/40), room allowing."""
         self.follows_camera = True
         """Frame whatever the stage's camera asks for (a view the user is exploring may opt out)."""
         self._glide: tuple | None = None
@@ -114,7 +121,7 @@ class PathwayView(QGraphicsView):
         session.values_changed.connect(self._on_values)
         session.condition_changed.connect(self._on_values)
         events = self.stage.events
-        for name in ("caption", "heading", "progress", "theme"):
+        for name in ("caption", "heading", "progress", "theme", "body"):
             getattr(events, name).connect(self._on_overlay)
         events.camera.connect(self._on_camera)
 
@@ -123,7 +130,7 @@ class PathwayView(QGraphicsView):
         session.values_changed.disconnect(self._on_values)
         session.condition_changed.disconnect(self._on_values)
         events = self.stage.events
-        for name in ("caption", "heading", "progress", "theme"):
+        for name in ("caption", "heading", "progress", "theme", "body"):
             getattr(events, name).disconnect(self._on_overlay)
         events.camera.disconnect(self._on_camera)
 
@@ -201,10 +208,11 @@ class PathwayView(QGraphicsView):
         if rect.isEmpty() or view.width() < 50 or view.height() < 50:
             return None
         bottom = self.legend_height() + self.caption_height()
-        free_w = max(view.width() - 20, 50)
+        card = self.body_card_box()
+        free_w = max((card.x() * self.text_scale if not card.isEmpty() else view.width()) - 20, 50)
         free_h = max(view.height() - self.title_band() - bottom - 10, 50)
         scale = min(free_w / rect.width(), free_h / rect.height(), MAX_ZOOM)
-        center_view = QPointF(view.width() / 2, self.title_band() + free_h / 2)
+        center_view = QPointF(10 + free_w / 2, self.title_band() + free_h / 2)
         offset = QPointF(view.width() / 2, view.height() / 2) - center_view
         return rect.center() + offset / scale, scale
 
@@ -302,6 +310,20 @@ class PathwayView(QGraphicsView):
         """Height of the legend band in viewport pixels."""
         return self._bands()[1] * self.text_scale
 
+    def body_card_box(self) -> QRectF:
+        """Where the body level's card is drawn, in overlay units (empty when there is none): on the right,
+        between the title band and the legend, a fixed share of the width."""
+        if self.stage.body is None or not self.show_body:
+            return QRectF()
+        width, height = self._logical_size()
+        caption_h, legend_h = self._bands()
+        top = (TITLE_BAND if self.show_title else 48.0) + 6
+        h = height - top - caption_h - legend_h - 8
+        if h < 14 * LABEL_PX:  # too little room for curves that can be read: the diagram keeps the screen
+            return QRectF()
+        w = width * CARD_WIDTH_SHARE
+        return QRectF(width - w - 8, top, w, h)
+
     def caption_box(self) -> QRectF:
         """Where the caption's box is drawn, in viewport pixels (empty without a caption)."""
         width, height = self._logical_size()
@@ -362,6 +384,7 @@ class PathwayView(QGraphicsView):
     def drawBackground(self, painter: QPainter, rect) -> None:
         """The scene's background from a picture of the whole viewport, remade only when the camera
         or the scene's background changes (a glide, or drawing for an export, draws it afresh)."""
+        self.pathway.label_rules = (self.label_floor_px, self.focus_label_px)  # (read by the nodes painted next)
         scene = self.pathway
         if self._gliding_fast or painter.device() is not self.viewport():
             scene.drawBackground(painter, rect)
@@ -411,8 +434,13 @@ class PathwayView(QGraphicsView):
             self.show_title,
             self.show_caption,
             self._legend_key(),
+            id(self.stage.body) if self.show_body else None,
         )
         bands: list[tuple[float, float, Callable[[QPainter], None]]] = []
+        card = self.body_card_box()
+        if not card.isEmpty():
+            body = self.stage.body
+            bands.append((card.top(), card.height(), lambda p: paint_body_card(p, card, body, scene.theme)))
         if self.show_title:
             bands.append((0.0, float(TITLE_BAND), lambda p: self._draw_title(p, width, clock)))
         bottom = height
@@ -444,6 +472,8 @@ class PathwayView(QGraphicsView):
             painter.drawText(
                 QRectF(width - clock - 14, 4, clock, 40), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, clock_text
             )
+        for _, text, box in self.module_label_boxes():
+            self._draw_module_label(painter, text, box)
         for _, text, box in self.signal_label_boxes():
             self._draw_signal_label(painter, text, box)
         painter.restore()
@@ -464,6 +494,36 @@ class PathwayView(QGraphicsView):
             y = min(max(right.y() / self.text_scale - h / 2, TITLE_BAND), height - h - 4)
             out.append((node_id, text, QRectF(x, y, w, h)))
         return out
+
+    _module_font = _font(LABEL_PX * 1.15, bold=True)
+
+    def module_label_boxes(self) -> list[tuple[str, str, QRectF]]:
+        """Where each closed module's name goes, in overlay units: centred on its block (wrapped to the
+        block's width), as large as the other overlay labels whatever the zoom."""
+        out = []
+        metrics = QFontMetricsF(self._module_font)
+        for mid, block in self.pathway.module_items.items():
+            if not block.isVisible():
+                continue
+            r = self.mapFromScene(block.sceneBoundingRect()).boundingRect()
+            box = QRectF(
+                r.x() / self.text_scale, r.y() / self.text_scale, r.width() / self.text_scale, r.height() / self.text_scale
+            )
+            room = max(box.width() - 16, 40.0)
+            text_rect = metrics.boundingRect(QRectF(0, 0, room, 1e4), int(Qt.TextFlag.TextWordWrap), block.module.label)
+            w, h = min(text_rect.width(), room) + 16, text_rect.height() + 8
+            out.append((mid, block.module.label, QRectF(box.center().x() - w / 2, box.center().y() - h / 2 - 8, w, h)))
+        return out
+
+    def _draw_module_label(self, painter: QPainter, text: str, box: QRectF) -> None:
+        back = QColor(self.pathway.theme.background)
+        back.setAlpha(225)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(back)
+        painter.drawRoundedRect(box, 8, 8)
+        painter.setFont(self._module_font)
+        painter.setPen(QColor(self.pathway.theme.text))
+        painter.drawText(box.adjusted(8, 4, -8, -4), int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), text)
 
     def _draw_signal_label(self, painter: QPainter, text: str, box: QRectF) -> None:
         painter.setPen(QPen(QColor("#FFFFFF"), 1.5))
@@ -629,10 +689,12 @@ class PathwayView(QGraphicsView):
             heading = f"Compared with {badges.label}:"
 
             def paint_heading(p: QPainter, x: float, y: float) -> None:
+                p.setFont(self._label_font)
                 p.setPen(QColor(theme.text))
                 p.drawText(QPointF(x, y + 7), heading)
 
-            entries.append((metrics.horizontalAdvance(heading) + 14, paint_heading))
+            # (slack as for the other entries: scaled text is hinted a little wider than its metrics)
+            entries.append((metrics.horizontalAdvance(heading) + 26, paint_heading))
         for status in shown:
             badge = BADGES[status]
             label = badge.label.replace("Partly recovered", "Partial")

@@ -35,6 +35,8 @@ def configure_hall_view(view: PathwayView, width: int, height: int) -> None:
     view.viewport().resize(width, height)
     view.text_scale = hall_text_scale(height)
     view.hall = True
+    view.label_floor_px = height / 64.0
+    view.focus_label_px = height / 40.0
 
 
 class StoryboardWatcher(QObject):
