@@ -80,7 +80,9 @@ def test_closed_modules_are_blocks_with_merged_links_and_names_drawn_large(stage
         assert any("PKCθ ⊣ IRS-1" in tip for tip in tips)
         ends = {(round(link.line.p1().x()), round(link.line.p2().x()), link.inhibits) for link in scene.module_links}
         assert len(ends) == len(scene.module_links), "no two links drawn over each other"
-        assert not any(edge.isVisible() for key, edge in scene.edges_by_interaction.items() if key[0] in CASCADE or key[1] in CASCADE)
+        assert not any(
+            edge.isVisible() for key, edge in scene.edges_by_interaction.items() if key[0] in CASCADE or key[1] in CASCADE
+        )
         # the block is coloured by its key node's activity
         akt = stage.session.network.index["akt"]
         fraction = stage.session.values[akt] / (stage.session.network.ymax[akt] or 1.0)
