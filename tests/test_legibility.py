@@ -205,3 +205,46 @@ def test_blocked_by_labels_are_as_large_as_every_overlay_label_whatever_the_zoom
         text_px = LABEL_PX * view.text_scale
         assert text_px >= 1080 / 40 and view.text_scale == pytest.approx(hall_scale(1080))
         window.stage.stop_signal()
+
+
+def test_interventions_sit_on_a_rail_outside_the_diagram_beside_what_they_change(qapp):
+    """Glyphs on the rail nearest their inputs, never over the map, never over each other."""
+    from visualizer.formats import load_builtin_model
+    from visualizer.qt.pathway_scene import PathwayScene
+
+    stage = Stage(Session(load_builtin_model()))
+    for name in ("caloric_restriction", "low_carb_diet", "exercise_bout", "resistance_training", "weight_loss"):
+        stage.session.set_intervention(name, 1.0)
+    scene = PathwayScene(stage)
+    try:
+        diagram = scene.diagram_rect
+        boxes = []
+        for glyph in scene.intervention_items:
+            box = glyph.mapRectToScene(glyph.rect)
+            assert not box.intersects(diagram), f"{glyph.text} sits over the diagram"
+            targets = [scene.node_items[n].pos() for n in glyph.intervention.effects if n in scene.node_items]
+            cy = sum(p.y() for p in targets) / len(targets)
+            cx = sum(p.x() for p in targets) / len(targets)
+            gaps = {
+                "top": cy - diagram.top(),
+                "bottom": diagram.bottom() - cy,
+                "left": cx - diagram.left(),
+                "right": diagram.right() - cx,
+            }
+            nearest = min(gaps, key=gaps.get)
+            side = (
+                "top"
+                if box.bottom() <= diagram.top()
+                else "bottom"
+                if box.top() >= diagram.bottom()
+                else "left"
+                if box.right() <= diagram.left()
+                else "right"
+            )
+            assert side == nearest, f"{glyph.text} on the {side}, its inputs are nearest the {nearest}"
+            boxes.append((glyph.text, box))
+        for k, (a, ra) in enumerate(boxes):
+            for b, rb in boxes[k + 1 :]:
+                assert not ra.intersects(rb), f"{a} and {b} overlap"
+    finally:
+        scene.disconnect_session()

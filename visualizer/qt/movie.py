@@ -57,6 +57,7 @@ class MovieMaker:
         self.view = PathwayView(self.scene)
         self.view.fast_glides = False  # every movie frame at full quality
         configure_hall_view(self.view, *self.size)  # the picture is the frame, not resampled to it
+        self.view.raster_frames = True  # frames reuse the background picture while it holds
         self.stage.set_screen(*self.size)
         self.view.frame_stage()
 
@@ -226,12 +227,36 @@ class MovieMaker:
 
 
 def write_mp4(tmp: Path, frames, fps: int) -> None:
-    """Encode ``frames`` (height x width x 4, Qt's byte order) as H.264 into ``tmp`` with the ffmpeg of imageio-ffmpeg."""
+    """Encode ``frames`` (height x width x 4, Qt's byte order) as H.264 into ``tmp`` with the ffmpeg of imageio-ffmpeg.
+
+    A thread hands the frames to ffmpeg: writing a frame waits until ffmpeg has taken all of it, and
+    meanwhile this thread draws the next one (on two cores, drawing and encoding then overlap).
+    """
+    import queue
+    import threading
+
     import imageio_ffmpeg
 
     writer = None
+    pending: queue.Queue = queue.Queue(maxsize=2)
+    failed: list[BaseException] = []
+    feeder: threading.Thread | None = None
+
+    def feed() -> None:
+        while True:
+            frame = pending.get()
+            if frame is None:
+                return
+            if not failed:
+                try:
+                    writer.send(frame)  # type: ignore[union-attr]
+                except BaseException as exc:  # (reported by the drawing thread)
+                    failed.append(exc)
+
     try:
         for frame in frames:
+            if failed:
+                raise failed[0]
             if writer is None:  # ffmpeg converts the frames' byte order in its own process
                 height, width = frame.shape[:2]
                 writer = imageio_ffmpeg.write_frames(
@@ -247,12 +272,19 @@ def write_mp4(tmp: Path, frames, fps: int) -> None:
                     output_params=["-preset", "superfast"],
                 )
                 writer.send(None)
-            writer.send(frame)
+                feeder = threading.Thread(target=feed, name="mp4-writer", daemon=True)
+                feeder.start()
+            pending.put(frame)
         if writer is None:
             raise UserError("no frames to write")
     finally:
+        if feeder is not None:
+            pending.put(None)
+            feeder.join()
         if writer is not None:
             writer.close()
+    if failed:
+        raise failed[0]
 
 
 def _write_gif(tmp: Path, frames, fps: int) -> None:

@@ -348,24 +348,46 @@ class PathwayScene(QGraphicsScene):
             self.removeItem(glyph)
         self.intervention_items.clear()
         model = self.session.model
-        placed = 0
+        taken: list[QRectF] = []
         for name, intensity in cond.interventions.items():
             iv = model.intervention(name)
             targets = [(self.node_items[n].pos(), d) for n, d in iv.effects.items() if n in self.node_items]
             if not targets:
                 continue
-            anchor = self._intervention_anchor(targets, placed)
+            anchor = self._intervention_anchor(targets, taken, iv.label)
             glyph = InterventionItem(iv, intensity, anchor, targets, self.theme)
             self.addItem(glyph)
             self.intervention_items.append(glyph)
-            placed += 1
+            taken.append(glyph.mapRectToScene(glyph.rect).adjusted(-10, -8, 10, 8))
 
-    def _intervention_anchor(self, targets, index: int) -> QPointF:
-        """Above the scene's top edge, spread out, so glyphs never cover nodes."""
+    def _intervention_anchor(self, targets, taken: list[QRectF], label: str) -> QPointF:
+        """On a rail just outside the diagram, on the side nearest the inputs it changes (so its links are
+        short and never cross the map), slid along the rail clear of the glyphs placed before it."""
         rect = self.diagram_rect
-        xs = [p.x() for p, _ in targets]
-        x = sum(xs) / len(xs)
-        return QPointF(x + (index % 2) * 40 - 20, rect.top() - 40 - 50 * index)
+        cx = sum(p.x() for p, _ in targets) / len(targets)
+        cy = sum(p.y() for p, _ in targets) / len(targets)
+        sides = {
+            "top": cy - rect.top(),
+            "bottom": rect.bottom() - cy,
+            "left": cx - rect.left(),
+            "right": rect.right() - cx,
+        }
+        side = min(sides, key=sides.get)
+        width = 13 * 0.62 * len(label) + 40
+        if side in ("top", "bottom"):
+            point, step = QPointF(cx, rect.top() - 44 if side == "top" else rect.bottom() + 44), QPointF(width / 2 + 30, 0)
+        else:
+            point, step = (
+                QPointF(rect.left() - width / 2 - 24 if side == "left" else rect.right() + width / 2 + 24, cy),
+                QPointF(0, 56),
+            )
+        for k in range(40):  # alternately to either side of the ideal place until it is free
+            shift = (k + 1) // 2 * (1 if k % 2 else -1)
+            trial = point + step * shift
+            box = QRectF(trial.x() - width / 2, trial.y() - 20, width, 40)
+            if not any(box.intersects(other) for other in taken):
+                return trial
+        return point
 
     # -- progressive reveal and emphasis (storyboards) ------------------------------------
     def set_visible_nodes(self, nodes, fade: bool = True) -> None:

@@ -99,6 +99,9 @@ class PathwayView(QGraphicsView):
         """Draw camera glides from scalable item pictures (screens); movies keep full quality per frame."""
         self._glide_items: list[QGraphicsItem] = []
         self._gliding_fast = False
+        self.raster_frames = False
+        """A movie's frames are images the size of the view: they may reuse the cached background picture
+        (vector exports and other sizes draw it afresh)."""
         self.cache_overlay = True
         """Draw the overlay bands from cached pictures (screen) or afresh (vector exports)."""
         self._overlay_key: tuple | None = None
@@ -386,7 +389,8 @@ class PathwayView(QGraphicsView):
         or the scene's background changes (a glide, or drawing for an export, draws it afresh)."""
         self.pathway.label_rules = (self.label_floor_px, self.focus_label_px)  # (read by the nodes painted next)
         scene = self.pathway
-        if self._gliding_fast or painter.device() is not self.viewport():
+        to_frames = self.raster_frames and painter.device().width() == self.viewport().width()
+        if self._gliding_fast or (painter.device() is not self.viewport() and not to_frames):
             scene.drawBackground(painter, rect)
             return
         ratio = self.devicePixelRatioF()
