@@ -249,7 +249,7 @@ def write_mp4(tmp: Path, frames, fps: int) -> None:
                 return
             if not failed:
                 try:
-                    writer.send(frame)  # type: ignore[union-attr]
+                    writer.send(frame)  # type: ignore[attr-defined]
                 except BaseException as exc:  # (reported by the drawing thread)
                     failed.append(exc)
 

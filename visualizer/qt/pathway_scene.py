@@ -372,7 +372,7 @@ class PathwayScene(QGraphicsScene):
             "left": cx - rect.left(),
             "right": rect.right() - cx,
         }
-        side = min(sides, key=sides.get)
+        side = min(sides, key=lambda name: sides[name])
         width = 13 * 0.62 * len(label) + 40
         if side in ("top", "bottom"):
             point, step = QPointF(cx, rect.top() - 44 if side == "top" else rect.bottom() + 44), QPointF(width / 2 + 30, 0)
