@@ -78,6 +78,7 @@ class PathwayScene(QGraphicsScene):
         events.badges.connect(self._on_badges)
         events.prediction.connect(self._on_prediction)
         events.collapsed.connect(self._on_collapsed)
+        events.lecture.connect(self._warm_edges)
 
     def disconnect_session(self) -> None:
         """Stop listening (called when the window closes)."""
@@ -93,6 +94,7 @@ class PathwayScene(QGraphicsScene):
         events.badges.disconnect(self._on_badges)
         events.prediction.disconnect(self._on_prediction)
         events.collapsed.disconnect(self._on_collapsed)
+        events.lecture.disconnect(self._warm_edges)
 
     # -- building ----------------------------------------------------------------
     def _build(self) -> None:
@@ -411,6 +413,13 @@ class PathwayScene(QGraphicsScene):
             self._show(self.vesicles, self.vesicle_target in visible, fade)
         self._build_module_links(visible, fade)
         self.edge_layer.edge_changed()
+
+    def _warm_edges(self) -> None:
+        """A lecture opened: lay out every edge's flow dots now, not in the first frame of the step that
+        switches the edge on."""
+        if not self.large:
+            for edge in self.edge_items:
+                edge._samples  # noqa: B018 - computed once and kept
 
     # -- closed modules (semantic zoom) --------------------------------------------------------
     def hidden_in_modules(self) -> set[str]:

@@ -440,29 +440,33 @@ class PathwayView(QGraphicsView):
             self._legend_key(),
             id(self.stage.body) if self.show_body else None,
         )
-        bands: list[tuple[float, float, Callable[[QPainter], None]]] = []
+        # (left, top, width, height, draw) in overlay units; each band is cached as a picture of its own
+        bands: list[tuple[float, float, float, float, Callable[[QPainter], None]]] = []
         card = self.body_card_box()
         if not card.isEmpty():
             body = self.stage.body
-            bands.append((card.top(), card.height(), lambda p: paint_body_card(p, card, body, scene.theme)))
+            box = card.adjusted(-2, -2, 2, 2)
+            bands.append(
+                (box.left(), box.top(), box.width(), box.height(), lambda p: paint_body_card(p, card, body, scene.theme))
+            )
         if self.show_title:
-            bands.append((0.0, float(TITLE_BAND), lambda p: self._draw_title(p, width, clock)))
+            bands.append((0.0, 0.0, width, float(TITLE_BAND), lambda p: self._draw_title(p, width, clock)))
         bottom = height
         if caption_h:
             bottom -= caption_h
-            bands.append((bottom, caption_h, self._draw_caption))
+            bands.append((0.0, bottom, width, caption_h, self._draw_caption))
         if legend_h:
-            bands.append((bottom - legend_h, legend_h, self._draw_legend))
+            bands.append((0.0, bottom - legend_h, width, legend_h, self._draw_legend))
         if not self.cache_overlay:  # vector output: text stays text
             painter.scale(self.text_scale, self.text_scale)
-            for _, _, draw in bands:
+            for *_, draw in bands:
                 draw(painter)
         else:
             if key != self._overlay_key:
                 self._overlay_key = key
-                self._overlay = [(top, self._picture(top, h, width, draw)) for top, h, draw in bands]
-            for top, picture in self._overlay:
-                painter.drawPixmap(QPointF(0, top * self.text_scale), picture)
+                self._overlay = [(left, top, self._picture(left, top, w, h, draw)) for left, top, w, h, draw in bands]
+            for left, top, picture in self._overlay:
+                painter.drawPixmap(QPointF(left * self.text_scale, top * self.text_scale), picture)
             painter.scale(self.text_scale, self.text_scale)
         if self.show_clock:
             if not self.show_title:  # the clock alone, on a backing of its own
@@ -541,7 +545,7 @@ class PathwayView(QGraphicsView):
         """Room for the clock: the widest time label it can show ('8.0 weeks')."""
         return QFontMetricsF(self._title_font).horizontalAdvance("88.8 weeks") + 6
 
-    def _picture(self, top: float, height: float, width: float, draw) -> QPixmap:
+    def _picture(self, left: float, top: float, width: float, height: float, draw) -> QPixmap:
         """Paint one overlay band (drawn in overlay units at its place on the view) into a pixmap."""
         ratio = self.devicePixelRatioF()
         scale = self.text_scale * ratio
@@ -551,7 +555,7 @@ class PathwayView(QGraphicsView):
         p = QPainter(pixmap)
         p.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         p.scale(self.text_scale, self.text_scale)
-        p.translate(0, -top)
+        p.translate(-left, -top)
         draw(p)
         p.end()
         return pixmap
