@@ -59,6 +59,7 @@ def test_the_panel_follows_interventions_and_the_playhead(make_window, qtbot):
     assert panel.last_run.indices["fasting_glucose_mg_dl"] > after + 2
     # the protocol can be chosen; the clamp shows its M-value and the numbers say what is healthy
     panel.choice.setCurrentIndex(panel.choice.findData("clamp"))
+    _settle(qtbot, panel)
     assert "m_value_mg_kg_min" in panel.last_run.indices
     texts = [name.text() for _, name in panel.number_labels if name.isVisible()]
     assert any(t.startswith("M-value mg/kg/min (healthy") for t in texts)

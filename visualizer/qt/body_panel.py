@@ -155,22 +155,26 @@ class BodyPanel(QWidget):
             self._soon()
 
     def _on_choice(self, index: int) -> None:
+        # Deferred like every other refresh: a lecture step that names its protocol changes it in
+        # the same instant as the hall's picture, whose first frame must not wait for a simulation.
         self.protocol = self.choice.itemData(index)
-        self.refresh()
+        self._soon()
 
     def _on_stage_body(self, view) -> None:
         if view is not None and view.protocol != self.protocol:
             self.choice.setCurrentIndex(PROTOCOLS.index(view.protocol))  # a lecture step names its protocol
 
     def _soon(self, *args) -> None:
+        if not self.isVisible() or not self.updatesEnabled():
+            return  # nobody sees it: showing it (or thawing the window) refreshes it
         if not self.timer.isActive():
             self.timer.start()
 
     def refresh(self) -> None:
         """Run the protocol for the cells on show now and redraw (skipped while nothing shows the panel)."""
         body = self.session.network.body
-        if body is None or self.parentWidget() is None or not self.isVisible() or not self.window().updatesEnabled():
-            return
+        if body is None or self.parentWidget() is None or not self.isVisible() or not self.updatesEnabled():
+            return  # (a full-screen hall freezes the window; it calls this again when it thaws)
         session = self.session
         protocol = make_protocol(self.protocol)
         try:

@@ -832,6 +832,8 @@ class MainWindow(QMainWindow):
             content.setUpdatesEnabled(live)  # (children follow, the view among them)
             if live:
                 self.view.viewport().update()
+                if self.body_panel is not None:
+                    self.body_panel.refresh()  # it skipped every run while nobody could see it
 
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.ActivationChange:
