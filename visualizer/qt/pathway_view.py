@@ -104,8 +104,8 @@ class PathwayView(QGraphicsView):
         (vector exports and other sizes draw it afresh)."""
         self.cache_overlay = True
         """Draw the overlay bands from cached pictures (screen) or afresh (vector exports)."""
-        self._overlay_key: tuple | None = None
-        self._overlay: list = []
+        self._overlay: dict[tuple, QPixmap] = {}
+        """The overlay bands' pictures now on show, by what each shows (see drawForeground)."""
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -423,50 +423,48 @@ class PathwayView(QGraphicsView):
         clock_text = session.timeline.label(session.playhead.position)
         clock = self._clock_width()
         caption_h, legend_h = self._bands()
-        key = (
-            width,
-            height,
-            self.text_scale,
-            scene.theme.name,
-            self.heading,
-            session.model.title,
-            self.condition_text(),
-            self.progress,
-            self.caption,
-            self.stage.caption_page,
-            self.show_legend,
-            self.show_title,
-            self.show_caption,
-            self._legend_key(),
-            id(self.stage.body) if self.show_body else None,
-        )
-        # (left, top, width, height, draw) in overlay units; each band is cached as a picture of its own
-        bands: list[tuple[float, float, float, float, Callable[[QPainter], None]]] = []
+        shared = (self.text_scale, self.devicePixelRatioF(), scene.theme.name)
+        # (what it shows, left, top, width, height, draw) in overlay units. Each band is cached as a
+        # picture of its own, redrawn only when what it shows changes: a new answer or a later week
+        # redraws the caption or the title, never the body card beside them.
+        bands: list[tuple[tuple, float, float, float, float, Callable[[QPainter], None]]] = []
         card = self.body_card_box()
         if not card.isEmpty():
             body = self.stage.body
             box = card.adjusted(-2, -2, 2, 2)
             bands.append(
-                (box.left(), box.top(), box.width(), box.height(), lambda p: paint_body_card(p, card, body, scene.theme))
+                (
+                    ("body", id(body), card.left(), card.top(), card.width(), card.height()),
+                    box.left(),
+                    box.top(),
+                    box.width(),
+                    box.height(),
+                    lambda p: paint_body_card(p, card, body, scene.theme),
+                )
             )
         if self.show_title:
-            bands.append((0.0, 0.0, width, float(TITLE_BAND), lambda p: self._draw_title(p, width, clock)))
+            shows: tuple = ("title", width, clock, self.heading, session.model.title, self.condition_text(), self.progress)
+            bands.append((shows, 0.0, 0.0, width, float(TITLE_BAND), lambda p: self._draw_title(p, width, clock)))
         bottom = height
         if caption_h:
             bottom -= caption_h
-            bands.append((0.0, bottom, width, caption_h, self._draw_caption))
+            shows = ("caption", width, caption_h, self.caption, self.stage.caption_page)
+            bands.append((shows, 0.0, bottom, width, caption_h, self._draw_caption))
         if legend_h:
-            bands.append((0.0, bottom - legend_h, width, legend_h, self._draw_legend))
+            shows = ("legend", width, legend_h, self._legend_key())
+            bands.append((shows, 0.0, bottom - legend_h, width, legend_h, self._draw_legend))
         if not self.cache_overlay:  # vector output: text stays text
             painter.scale(self.text_scale, self.text_scale)
             for *_, draw in bands:
                 draw(painter)
         else:
-            if key != self._overlay_key:
-                self._overlay_key = key
-                self._overlay = [(left, top, self._picture(left, top, w, h, draw)) for left, top, w, h, draw in bands]
-            for left, top, picture in self._overlay:
-                painter.drawPixmap(QPointF(left * self.text_scale, top * self.text_scale), picture)
+            pictures: dict[tuple, QPixmap] = {}
+            for shows, left, top, w, h, draw in bands:
+                key = (shared, shows, left, top)
+                picture = self._overlay.get(key)
+                pictures[key] = picture if picture is not None else self._picture(left, top, w, h, draw)
+                painter.drawPixmap(QPointF(left * self.text_scale, top * self.text_scale), pictures[key])
+            self._overlay = pictures  # (only the bands on show now are kept)
             painter.scale(self.text_scale, self.text_scale)
         if self.show_clock:
             if not self.show_title:  # the clock alone, on a backing of its own
