@@ -34,21 +34,23 @@ def on_screen(boxes: np.ndarray, exposed: QRectF) -> np.ndarray:
     )
 
 
-def _hits(xs: list[float], ys: list[float], boxes) -> int:
-    """How many boxes (an (m, 4) array of x0, y0, x1, y1) the polyline through (xs, ys) touches.
+def _hits(xs, ys, boxes) -> np.ndarray:
+    """How many boxes (an (m, 4) array of x0, y0, x1, y1) each polyline touches.
 
-    Liang–Barsky clipping of every segment against every box at once, with numpy: routing tests
+    ``xs`` and ``ys`` are (k, n) arrays: k polylines of n points each, all tested at once.
+    Liang–Barsky clipping of every segment against every box, with numpy: routing tests
     thousands of segment–box pairs while the scene is being built.
     """
+    xs, ys = np.atleast_2d(np.asarray(xs, float)), np.atleast_2d(np.asarray(ys, float))
     if len(boxes) == 0:
-        return 0
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        return np.zeros(len(xs), int)
+    x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
     near = boxes[(boxes[:, 2] >= x0) & (boxes[:, 0] <= x1) & (boxes[:, 3] >= y0) & (boxes[:, 1] <= y1)]
     if len(near) == 0:
-        return 0
-    ax, ay = np.asarray(xs[:-1])[:, None], np.asarray(ys[:-1])[:, None]
-    dx, dy = np.diff(xs)[:, None], np.diff(ys)[:, None]
-    lo = np.zeros((len(ax), len(near)))
+        return np.zeros(len(xs), int)
+    ax, ay = xs[:, :-1, None], ys[:, :-1, None]  # (k, segments, 1) against (boxes,)
+    dx, dy = np.diff(xs, axis=1)[:, :, None], np.diff(ys, axis=1)[:, :, None]
+    lo = np.zeros((*ax.shape[:2], len(near)))
     hi = np.ones_like(lo)
     inside = np.ones_like(lo, dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -61,10 +63,12 @@ def _hits(xs: list[float], ys: list[float], boxes) -> int:
             lo = np.where(~parallel & (p < 0.0), np.maximum(lo, r), lo)
             hi = np.where(~parallel & (p > 0.0), np.minimum(hi, r), hi)
     touched = inside & (lo <= hi)
-    return int(touched.any(axis=0).sum())
+    return touched.any(axis=1).sum(axis=1)
 
 
-_CURVE_T = [i / 24 for i in range(25)]
+_CURVE_T = np.linspace(0.0, 1.0, 25)
+#: How far a curve's control point may sit to either side of a straight edge, gentlest first.
+_CURVE_OFFSETS = np.array([50, -50, 100, -100, 160, -160, 240, -240], float)
 
 
 def even_points(path: QPainterPath, samples: int) -> list[QPointF]:
@@ -100,25 +104,24 @@ def route(start: QPointF, end: QPointF, obstacles: list[QRectF]) -> QPainterPath
     straight.lineTo(end)
     boxes = np.array([(r.left(), r.top(), r.right(), r.bottom()) for r in obstacles], float).reshape(-1, 4)
     ax, ay, bx, by = start.x(), start.y(), end.x(), end.y()
-    best_hits = _hits([ax, bx], [ay, by], boxes)
-    if best_hits == 0:
+    straight_hits = _hits([ax, bx], [ay, by], boxes)[0]
+    if straight_hits == 0:
         return straight
     mx, my = (ax + bx) / 2, (ay + by) / 2
     dx, dy = bx - ax, by - ay
     length = math.hypot(dx, dy) or 1.0
-    nx_, ny_ = -dy / length, dx / length
-    best = straight
-    for offset in (50, -50, 100, -100, 160, -160, 240, -240):
-        cx, cy = mx + nx_ * offset, my + ny_ * offset
-        xs = [(1 - t) ** 2 * ax + 2 * (1 - t) * t * cx + t * t * bx for t in _CURVE_T]
-        ys = [(1 - t) ** 2 * ay + 2 * (1 - t) * t * cy + t * t * by for t in _CURVE_T]
-        hits = _hits(xs, ys, boxes)
-        if hits < best_hits:
-            best = QPainterPath(start)
-            best.quadTo(QPointF(cx, cy), end)
-            best_hits = hits
-            if hits == 0:
-                break
+    # every candidate bend at once, gentlest first; the first with the fewest hits wins
+    offsets = _CURVE_OFFSETS[:, None]
+    cx, cy = mx - dy / length * offsets, my + dx / length * offsets
+    t = _CURVE_T
+    xs = (1 - t) ** 2 * ax + 2 * (1 - t) * t * cx + t * t * bx
+    ys = (1 - t) ** 2 * ay + 2 * (1 - t) * t * cy + t * t * by
+    hits = _hits(xs, ys, boxes)
+    k = int(np.argmin(hits))
+    if hits[k] >= straight_hits:
+        return straight
+    best = QPainterPath(start)
+    best.quadTo(QPointF(float(cx[k, 0]), float(cy[k, 0])), end)
     return best
 
 
