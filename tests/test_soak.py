@@ -84,6 +84,7 @@ def test_soak_storyboard_and_random_toggles(qtbot, tmp_path):
         seen.add(player.index)
         warm += 1
     items = len(window.scene.items())
+
     def active_timers() -> int:
         # a panel's pending single-shot refresh (a debounce of a quarter second) fires first: what
         # must not grow is the number of timers that keep running
