@@ -8,6 +8,7 @@ import itertools
 import pytest
 
 from conftest import shared_file
+from test_builtin_model import COMPARTMENT_REGION  # the muscle compartments that have a drawn region
 from visualizer.formats import load_model, node_boxes
 from visualizer.model import Interaction, Model, Node
 from visualizer.layout import COLUMN_SPACING, layered_positions, with_layout
@@ -64,13 +65,6 @@ TISSUE_REGION = {
     "adipose": "adipose",
     "skeletal_muscle": "skeletal_muscle",
     "liver": "liver",
-}
-COMPARTMENT_REGION = {
-    "plasma_membrane": "muscle_membrane",
-    "lipid_droplet": "lipid_droplet",
-    "glut4_storage_vesicle": "glut4_vesicles",
-    "mitochondrion": "mitochondrion",
-    "nucleus": "nucleus",
 }
 
 Segment = tuple[float, float, float, float]
