@@ -8,12 +8,13 @@ camera come from the scene's stage: every view of one stage shows the same.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QLinearGradient, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
-from shiboken6 import isValid
+from shiboken6 import getCppPointer, isValid
 
 from visualizer.captions import (
     CAPTION_MARGIN,
@@ -42,6 +43,9 @@ MIN_ZOOM, MAX_ZOOM = 0.05, 8.0
 GLIDE_BATCH = 12
 #: How long the camera takes to glide to a lecture step's nodes.
 GLIDE_SECONDS = 0.8
+#: Once a paint on screen has taken this long (seconds), overlay bands whose picture must be remade
+#: wait for the next frame, showing their previous picture meanwhile (see drawForeground).
+BAND_BUDGET = 0.006
 
 
 def hall_text_scale(height: float) -> float:
@@ -106,6 +110,9 @@ class PathwayView(QGraphicsView):
         """Draw the overlay bands from cached pictures (screen) or afresh (vector exports)."""
         self._overlay: dict[tuple, QPixmap] = {}
         """The overlay bands' pictures now on show, by what each shows (see drawForeground)."""
+        self._paint_started = 0.0
+        self._late_paints = 0
+        """Paints in a row that left an overlay band's new picture for the next frame."""
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -387,6 +394,7 @@ class PathwayView(QGraphicsView):
     def drawBackground(self, painter: QPainter, rect) -> None:
         """The scene's background from a picture of the whole viewport, remade only when the camera
         or the scene's background changes (a glide, or drawing for an export, draws it afresh)."""
+        self._paint_started = time.perf_counter()
         self.pathway.label_rules = (self.label_floor_px, self.focus_label_px)  # (read by the nodes painted next)
         scene = self.pathway
         to_frames = self.raster_frames and painter.device().width() == self.viewport().width()
@@ -458,13 +466,7 @@ class PathwayView(QGraphicsView):
             for *_, draw in bands:
                 draw(painter)
         else:
-            pictures: dict[tuple, QPixmap] = {}
-            for shows, left, top, w, h, draw in bands:
-                key = (shared, shows, left, top)
-                picture = self._overlay.get(key)
-                pictures[key] = picture if picture is not None else self._picture(left, top, w, h, draw)
-                painter.drawPixmap(QPointF(left * self.text_scale, top * self.text_scale), pictures[key])
-            self._overlay = pictures  # (only the bands on show now are kept)
+            self._draw_bands(painter, shared, bands)
             painter.scale(self.text_scale, self.text_scale)
         if self.show_clock:
             if not self.show_title:  # the clock alone, on a backing of its own
@@ -542,6 +544,48 @@ class PathwayView(QGraphicsView):
     def _clock_width(self) -> float:
         """Room for the clock: the widest time label it can show ('8.0 weeks')."""
         return QFontMetricsF(self._title_font).horizontalAdvance("88.8 weeks") + 6
+
+    def _draw_bands(self, painter: QPainter, shared: tuple, bands: list) -> None:
+        """Draw the bands from their cached pictures, remaking those whose content changed.
+
+        A step change remakes every band at once (title, caption, legend, body card: about 20 ms at
+        3840x2160), in the frame that also redraws the diagram, which would stall that frame. On
+        screen, a band whose picture must be remade after the frame has used its budget shows its
+        previous picture for one more frame instead, at least one band being remade in each frame
+        after that: the bands catch up over the next few frames (a sixtieth of a second each). A
+        band on show for the first time, and every picture drawn for an export or a grab, is made at once.
+        """
+        on_screen = self._painting_on_screen(painter)
+        previous = {key[1][0]: (key, picture) for key, picture in self._overlay.items()}
+        pictures: dict[tuple, QPixmap] = {}
+        remade = late = 0
+        for shows, left, top, w, h, draw in bands:
+            key = (shared, shows, left, top)
+            picture = self._overlay.get(key)
+            if picture is None:
+                old = previous.get(shows[0]) if on_screen else None
+                in_budget = time.perf_counter() - self._paint_started < BAND_BUDGET
+                if old is not None and not in_budget and (remade or not self._late_paints):
+                    key, picture = old
+                    late += 1
+                else:
+                    picture = self._picture(left, top, w, h, draw)
+                    remade += 1
+            pictures[key] = picture
+            painter.drawPixmap(QPointF(key[2] * self.text_scale, key[3] * self.text_scale), picture)
+        self._overlay = pictures  # (only the bands on show now are kept)
+        self._late_paints = self._late_paints + 1 if late else 0
+        if late:
+            self.viewport().update()  # (the next frame remakes the rest, even with the animation paused)
+
+    def _painting_on_screen(self, painter: QPainter) -> bool:
+        """Whether this paint goes to the window's backing store (the screen), not to a grab or an export."""
+        if painter.device() is not self.viewport():
+            return False
+        engine, store = painter.paintEngine(), self.viewport().backingStore()
+        return (
+            engine is not None and store is not None and getCppPointer(engine.paintDevice()) == getCppPointer(store.paintDevice())
+        )
 
     def _picture(self, left: float, top: float, width: float, height: float, draw) -> QPixmap:
         """Paint one overlay band (drawn in overlay units at its place on the view) into a pixmap."""
