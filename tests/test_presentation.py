@@ -519,3 +519,43 @@ def test_with_the_window_and_the_hall_both_drawing_the_hall_shows_every_change(w
     window.view.grab()
     after = patch()
     assert before != after, "the hall still shows the node's old colour"
+
+
+def test_after_a_step_change_the_screen_catches_up_with_every_band_within_a_few_frames(window, hall, qtbot, monkeypatch):
+    # On screen, bands whose picture must be remade after a frame's budget wait for the next frame;
+    # with no budget at all every frame remakes one band, so the screen must match the state within
+    # as many frames as there are bands, whether the lecturer's app animates or sits paused.
+    import visualizer.qt.pathway_view as pathway_view
+    from PySide6.QtCore import QPoint
+
+    monkeypatch.setattr(pathway_view, "BAND_BUDGET", 0.0)
+    window.animator.stop()
+    view = hall.view
+    viewport = view.viewport()
+    ratio = viewport.devicePixelRatioF()
+    corner = viewport.mapTo(viewport.window(), QPoint(0, 0))
+
+    def on_screen():
+        image = viewport.backingStore().paintDevice()
+        return image.copy(
+            int(corner.x() * ratio), int(corner.y() * ratio), int(viewport.width() * ratio), int(viewport.height() * ratio)
+        )
+
+    def state_now():
+        return viewport.grab().toImage().convertToFormat(on_screen().format())
+
+    viewport.repaint()
+    before = on_screen()
+    window.stage.lecture.player.next()
+    viewport.repaint()
+    first_frame = on_screen()
+    for _ in range(5):
+        viewport.repaint()
+    a_few_frames_later = on_screen()
+    now = state_now()  # (a grab makes every band's picture at once: it shows the state now)
+    assert now != before
+    assert first_frame != now, "the first frame leaves some bands for the next ones"
+    assert a_few_frames_later == now, "within a few frames the screen shows every band of the new step"
+    window.stage.lecture.player.next()
+    viewport.repaint()
+    qtbot.waitUntil(lambda: on_screen() == state_now(), timeout=2000)  # paused: the view asks for its own frames
