@@ -122,6 +122,8 @@ class PathwayView(QGraphicsView):
         # allocation, or queues a second paint of the frame, whenever the scene asks for a redraw.
         self._background: QPixmap | None = None
         self._background_key: tuple | None = None
+        self._ground: QPixmap | None = None
+        self._ground_key: tuple | None = None
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -405,16 +407,29 @@ class PathwayView(QGraphicsView):
         size = self.viewport().size() * ratio
         transform = self.viewportTransform()
         key = (transform, size, scene.background_version, self.renderHints())
-        if self._background is None or self._background.size() != size:
-            self._background = QPixmap(size)
+        if self._background is None or self._ground is None or self._background.size() != size:
+            self._background, self._ground = QPixmap(size), QPixmap(size)
             self._background.setDevicePixelRatio(ratio)
-            self._background_key = None
+            self._ground.setDevicePixelRatio(ratio)
+            self._background_key = self._ground_key = None
         if key != self._background_key:
+            # The regions (large antialiased fills and dashed outlines, about half the cost) keep a
+            # picture of their own: a step that only changes edges copies it and draws the edges over it.
             self._background_key = key
+            exposed = self.mapToScene(self.viewport().rect()).boundingRect().adjusted(-2, -2, 2, 2)
+            ground_key = (transform, size, scene.regions_version, self.renderHints())
+            if ground_key != self._ground_key:
+                self._ground_key = ground_key
+                p = QPainter(self._ground)
+                p.setRenderHints(self.renderHints())
+                p.setTransform(transform)
+                scene.paint_ground(p, exposed)
+                p.end()
             p = QPainter(self._background)
+            p.drawPixmap(0, 0, self._ground)
             p.setRenderHints(self.renderHints())
             p.setTransform(transform)
-            scene.drawBackground(p, self.mapToScene(self.viewport().rect()).boundingRect().adjusted(-2, -2, 2, 2))
+            scene.paint_background_edges(p)
             p.end()
         painter.save()
         painter.resetTransform()
