@@ -135,6 +135,9 @@ class Stage(Evented):
         self.lecture: Lecture | None = None
         self.transition = False
         """True while the fields of a lecture step played forward are being set (views glide and fade)."""
+        self.changing = False
+        """True while a lecture step's fields and condition are being set: a view whose picture depends on
+        several of them may wait for the ``step`` event and redraw once (a step sets half a dozen)."""
         self.spread = True
         """Simulate a lecture step's change a slice per frame (screens); False finishes it at once (movies)."""
         self._showing: int | None = None
@@ -393,6 +396,18 @@ class Stage(Evented):
     def _show_step(self, index: int, transition: bool) -> None:
         lecture = self.lecture
         assert lecture is not None
+        self.changing = True
+        try:
+            self._set_step(index, transition)
+        finally:
+            self.changing = False
+        self._previous = index
+        self.events.step.emit(index)
+
+    def _set_step(self, index: int, transition: bool) -> None:
+        """Every field and the session's condition and playhead as lecture step ``index`` has them."""
+        lecture = self.lecture
+        assert lecture is not None
         step = lecture.steps[index]
         session = self.session
         self.stop_signal()
@@ -429,8 +444,6 @@ class Stage(Evented):
             self.frame(lecture.camera(index), glide=transition)
         finally:
             self.transition = False
-        self._previous = index
-        self.events.step.emit(index)
 
     def _on_answer(self, index: int) -> None:
         assert self.lecture is not None

@@ -82,6 +82,9 @@ class PathwayScene(QGraphicsScene):
         events.prediction.connect(self._on_prediction)
         events.collapsed.connect(self._on_collapsed)
         events.lecture.connect(self._warm_edges)
+        events.step.connect(self._on_step)
+        self._values_waiting = False
+        """New activities or badges arrived while the stage was setting a lecture step (pushed once at its end)."""
 
     def disconnect_session(self) -> None:
         """Stop listening (called when the window closes)."""
@@ -98,6 +101,7 @@ class PathwayScene(QGraphicsScene):
         events.prediction.disconnect(self._on_prediction)
         events.collapsed.disconnect(self._on_collapsed)
         events.lecture.disconnect(self._warm_edges)
+        events.step.disconnect(self._on_step)
 
     # -- building ----------------------------------------------------------------
     def _build(self) -> None:
@@ -301,8 +305,20 @@ class PathwayScene(QGraphicsScene):
         self.addItem(self.vesicles)
 
     # -- listening to the session -------------------------------------------------------
+    def _on_step(self, index: int) -> None:
+        if self._values_waiting:
+            self._values_waiting = False
+            self._on_values_change(self.session.values)
+
     def _on_values_change(self, values: np.ndarray) -> None:
-        """Push the new activities to the items whose look changes (numpy finds them; few items per frame)."""
+        """Push the new activities to the items whose look changes (numpy finds them; few items per frame).
+
+        While the stage sets a lecture step (condition, playhead, badges, modules: each would push the
+        values again) the push waits for the step's end and happens once.
+        """
+        if self.stage.changing:
+            self._values_waiting = True
+            return
         net = self.session.network
         fractions = values / np.where(net.ymax > 0, net.ymax, 1.0)
         node_items = self._node_list

@@ -43,8 +43,8 @@ MIN_ZOOM, MAX_ZOOM = 0.05, 8.0
 GLIDE_BATCH = 12
 #: How long the camera takes to glide to a lecture step's nodes.
 GLIDE_SECONDS = 0.8
-#: Once a paint on screen has taken this long (seconds), overlay bands whose picture must be remade
-#: wait for the next frame, showing their previous picture meanwhile (see drawForeground).
+#: Once a paint on screen has taken this long (seconds), cached pictures (background, overlay bands)
+#: that must be remade wait for the next frame, their previous picture shown meanwhile (see _may_remake).
 BAND_BUDGET = 0.006
 
 
@@ -111,7 +111,14 @@ class PathwayView(QGraphicsView):
         self._overlay: dict[tuple, QPixmap] = {}
         """The overlay bands' pictures now on show, by what each shows (see drawForeground)."""
         self._paint_started = 0.0
+        self._remade = 0
+        """Pictures (background, bands) remade in the paint under way."""
         self._late_paints = 0
+        """Paints in a row that left a picture to remake for the next frame."""
+        self._late = False
+        """The paint under way left a picture to remake for the next frame."""
+        self._step_frame = False
+        """A lecture step was set since the last paint (that paint also shows its new items: see _may_remake)."""
         """Paints in a row that left an overlay band's new picture for the next frame."""
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
@@ -136,6 +143,7 @@ class PathwayView(QGraphicsView):
         for name in ("caption", "heading", "progress", "theme", "body"):
             getattr(events, name).connect(self._on_overlay)
         events.camera.connect(self._on_camera)
+        events.step.connect(self._on_step)
 
     def disconnect_session(self) -> None:
         session = self.pathway.session
@@ -145,6 +153,7 @@ class PathwayView(QGraphicsView):
         for name in ("caption", "heading", "progress", "theme", "body"):
             getattr(events, name).disconnect(self._on_overlay)
         events.camera.disconnect(self._on_camera)
+        events.step.disconnect(self._on_step)
 
     # -- what the stage shows --------------------------------------------------------------
     @property
@@ -161,6 +170,9 @@ class PathwayView(QGraphicsView):
 
     def _on_overlay(self, *args) -> None:
         self.viewport().update()
+
+    def _on_step(self, index: int) -> None:
+        self._step_frame = True
 
     def _on_camera(self, camera) -> None:
         if not self.follows_camera:
@@ -396,7 +408,7 @@ class PathwayView(QGraphicsView):
     def drawBackground(self, painter: QPainter, rect) -> None:
         """The scene's background from a picture of the whole viewport, remade only when the camera
         or the scene's background changes (a glide, or drawing for an export, draws it afresh)."""
-        self._paint_started = time.perf_counter()
+        self._paint_started, self._remade, self._late = time.perf_counter(), 0, False
         self.pathway.label_rules = (self.label_floor_px, self.focus_label_px)  # (read by the nodes painted next)
         scene = self.pathway
         to_frames = self.raster_frames and painter.device().width() == self.viewport().width()
@@ -412,7 +424,12 @@ class PathwayView(QGraphicsView):
             self._background.setDevicePixelRatio(ratio)
             self._ground.setDevicePixelRatio(ratio)
             self._background_key = self._ground_key = None
-        if key != self._background_key:
+        old = self._background_key
+        moved = old is None or old[:2] != key[:2] or old[3] != key[3]
+        if key != old and not moved and not self._may_remake(painter):
+            pass  # (the edges' new look shows from the next frame on)
+        elif key != old:
+            self._remade += 1
             # The regions (large antialiased fills and dashed outlines, about half the cost) keep a
             # picture of their own: a step that only changes edges copies it and draws the edges over it.
             self._background_key = key
@@ -500,6 +517,12 @@ class PathwayView(QGraphicsView):
         for _, text, box in self.signal_label_boxes():
             self._draw_signal_label(painter, text, box)
         painter.restore()
+        if self._painting_on_screen(painter):  # (the last call of a paint: see _may_remake)
+            self._step_frame = False
+            self._late_paints = self._late_paints + 1 if self._late else 0
+            if self._late:
+                self.viewport().update()  # (the next frame remakes the rest, even with the animation paused)
+        self._late = False
 
     _signal_font = _font(LABEL_PX, bold=True)
 
@@ -570,28 +593,39 @@ class PathwayView(QGraphicsView):
         after that: the bands catch up over the next few frames (a sixtieth of a second each). A
         band on show for the first time, and every picture drawn for an export or a grab, is made at once.
         """
-        on_screen = self._painting_on_screen(painter)
         previous = {key[1][0]: (key, picture) for key, picture in self._overlay.items()}
         pictures: dict[tuple, QPixmap] = {}
-        remade = late = 0
         for shows, left, top, w, h, draw in bands:
             key = (shared, shows, left, top)
             picture = self._overlay.get(key)
-            if picture is None:
-                old = previous.get(shows[0]) if on_screen else None
-                in_budget = time.perf_counter() - self._paint_started < BAND_BUDGET
-                if old is not None and not in_budget and (remade or not self._late_paints):
-                    key, picture = old
-                    late += 1
-                else:
-                    picture = self._picture(left, top, w, h, draw)
-                    remade += 1
-            pictures[key] = picture
-            painter.drawPixmap(QPointF(key[2] * self.text_scale, key[3] * self.text_scale), picture)
+            if picture is None and not self._may_remake(painter):
+                key, picture = previous.get(shows[0], (key, None))  # (a band new on screen waits a frame)
+            elif picture is None:
+                picture = self._picture(left, top, w, h, draw)
+                self._remade += 1
+            if picture is not None:
+                pictures[key] = picture
+                painter.drawPixmap(QPointF(key[2] * self.text_scale, key[3] * self.text_scale), picture)
         self._overlay = pictures  # (only the bands on show now are kept)
-        self._late_paints = self._late_paints + 1 if late else 0
-        if late:
-            self.viewport().update()  # (the next frame remakes the rest, even with the animation paused)
+
+    def _may_remake(self, painter: QPainter) -> bool:
+        """Whether this paint may remake one more cached picture (the background or a band), or must
+        show the previous one (or none) and ask for another frame.
+
+        A step change changes nearly every picture at once: the background's edges, the title,
+        caption, legend and body card (about 20 ms at 3840x2160), in the frame that also draws its
+        new items, which would stall that frame. On screen, the frame that first shows a step
+        remakes none of them, and each later frame remakes what fits in BAND_BUDGET, at least one:
+        the pictures catch up over the next few sixtieths of a second. A grab or an export makes
+        every picture at once (it shows the state now).
+        """
+        if not self._painting_on_screen(painter):
+            return True
+        if not self._step_frame:
+            if time.perf_counter() - self._paint_started < BAND_BUDGET or (not self._remade and self._late_paints):
+                return True
+        self._late = True
+        return False
 
     def _painting_on_screen(self, painter: QPainter) -> bool:
         """Whether this paint goes to the window's backing store (the screen), not to a grab or an export."""
