@@ -173,6 +173,7 @@ class EdgeItem(QGraphicsItem):
         self.dimmed = False
         self.highlighted = False
         self.flashing = False
+        self._held_pen: tuple[tuple, QPen] | None = None
         self.detail = True
         self.particles_enabled = True
         self.ground: str | None = None
@@ -278,6 +279,23 @@ class EdgeItem(QGraphicsItem):
             self.layer.edge_changed()
 
     def _pen(self) -> QPen:
+        """The line's pen, remade only when what it depends on changes (it is asked for every frame of a glide)."""
+        key = (
+            self.theme,
+            self.inhibits,
+            self.highlighted,
+            self.flashing,
+            self.dimmed,
+            self.activity >= 0.02,
+            self.opacity(),
+            self.ground,
+        )
+        held = self._held_pen
+        if held is None or held[0] != key:
+            self._held_pen = held = (key, self._make_pen())
+        return held[1]
+
+    def _make_pen(self) -> QPen:
         theme = self.theme
         color = QColor(theme.inhibition if self.inhibits else theme.activation)
         width = 2.0 + (1.5 if self.highlighted else 0.0)

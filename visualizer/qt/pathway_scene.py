@@ -53,8 +53,6 @@ class PathwayScene(QGraphicsScene):
         self.theme: Theme = THEMES[stage.theme]
         self.background_version = 0
         """Bumped whenever the background (regions and a small model's edge lines) must be drawn again."""
-        self.regions_version = 0
-        """Bumped when the regions' picture changes (a new model or theme); edge changes leave it."""
         """Raised whenever what drawBackground draws changes (views keep a picture of it)."""
         self.show_ghost = False
         self.node_items: dict[str, NodeItem] = {}
@@ -124,7 +122,6 @@ class PathwayScene(QGraphicsScene):
         self.setBackgroundBrush(QColor(self.theme.background))
         self.regions = model.regions
         self.background_version += 1
-        self.regions_version += 1
         for node in model.nodes:
             item = NodeItem(node, self.theme)
             self.addItem(item)
@@ -609,7 +606,6 @@ class PathwayScene(QGraphicsScene):
     def set_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.setBackgroundBrush(QColor(theme.background))
-        self.regions_version += 1
         self.redraw_background()
         for node in self.node_items.values():
             node.set_flags(theme=theme)
@@ -648,16 +644,8 @@ class PathwayScene(QGraphicsScene):
             view.viewport().update()
 
     def drawBackground(self, painter, rect) -> None:
-        self.paint_ground(painter, rect)
-        self.paint_background_edges(painter)
-
-    def paint_ground(self, painter, rect) -> None:
-        """The background colour and the regions: what changes only with the model and the theme."""
         super().drawBackground(painter, rect)
         paint_regions(painter, self.regions, self.theme, rect)
-
-    def paint_background_edges(self, painter) -> None:
-        """A small model's edge lines, drawn over the regions (a large model's edges are a scene item)."""
         if self.edge_layer.scene() is None:
             self.edge_layer.paint_lines(painter)
 

@@ -96,6 +96,7 @@ class PathwayView(QGraphicsView):
         """Frame whatever the stage's camera asks for (a view the user is exploring may opt out)."""
         self._glide: tuple | None = None
         self._glide_phase = "prepare"
+        self._prepare_waits = 0
         self._to_switch: list[QGraphicsItem] | None = None
         self.colour_scale: tuple[str, tuple[str, ...], str] | None = None
         """What the node colours mean when not activity: (name, colours from low to high, reading)."""
@@ -129,8 +130,6 @@ class PathwayView(QGraphicsView):
         # allocation, or queues a second paint of the frame, whenever the scene asks for a redraw.
         self._background: QPixmap | None = None
         self._background_key: tuple | None = None
-        self._ground: QPixmap | None = None
-        self._ground_key: tuple | None = None
         self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -223,6 +222,7 @@ class PathwayView(QGraphicsView):
         else:
             center = self.mapToScene(self.viewport().rect().center())
             self._glide = (QPointF(center), self.zoom, target[0], target[1], 0.0, seconds)
+            self._prepare_waits = 0
             # The pictures switch from the next tick on, not now: this frame already redraws
             # the step's caption and reveals.
             self._glide_phase = "prepare" if not self._gliding_fast else "move"
@@ -257,6 +257,9 @@ class PathwayView(QGraphicsView):
         frame, before the camera starts and after it stops.
         """
         if self._glide is not None and self._glide_phase == "prepare":
+            if self._late_paints and self._prepare_waits < 3 and self.isVisible():
+                self._prepare_waits += 1
+                return  # the step's new pictures first (see _may_remake), one costly thing per frame
             if self._switch_batch(to_item_pictures=True):
                 return  # the camera waits (a few frames) until every picture is made
             self._glide_phase = "move"
@@ -264,7 +267,9 @@ class PathwayView(QGraphicsView):
             if self._gliding_fast:
                 self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
                 self.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-                self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+                # Smooth scaling of the item pictures on a standard screen; on a HiDPI one (four times the
+                # pixels, each too small to tell) it would take half of a 3840x2160 frame.
+                self.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.devicePixelRatioF() < 1.5)
         if self._glide is not None:
             c0, s0, c1, s1, t, duration = self._glide
             t = min(1.0, t + seconds / duration)
@@ -286,10 +291,12 @@ class PathwayView(QGraphicsView):
             if self._to_switch is None:
                 self._to_switch = [item for item in self.scene().items() if item.cacheMode() == device]
             batch: list[QGraphicsItem] = []
-            while self._to_switch and len(batch) < GLIDE_BATCH:
+            shown = 0  # (a hidden item's picture is made only when it shows: it costs nothing now)
+            while self._to_switch and shown < GLIDE_BATCH:
                 item = self._to_switch.pop()
                 if isValid(item) and item.cacheMode() == device:  # (another view may have switched it)
                     batch.append(item)
+                    shown += item.isVisible()
             if not batch:
                 self._to_switch = None
                 return False
@@ -299,7 +306,10 @@ class PathwayView(QGraphicsView):
             self._glide_items.extend(batch)
             return True
         else:
-            batch, self._glide_items = self._glide_items[:GLIDE_BATCH], self._glide_items[GLIDE_BATCH:]
+            batch, shown = [], 0
+            while self._glide_items and shown < GLIDE_BATCH:
+                batch.append(self._glide_items.pop())
+                shown += isValid(batch[-1]) and batch[-1].isVisible()
             for item in batch:
                 if isValid(item) and item.cacheMode() == QGraphicsItem.CacheMode.ItemCoordinateCache:
                     item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -419,34 +429,21 @@ class PathwayView(QGraphicsView):
         size = self.viewport().size() * ratio
         transform = self.viewportTransform()
         key = (transform, size, scene.background_version, self.renderHints())
-        if self._background is None or self._ground is None or self._background.size() != size:
-            self._background, self._ground = QPixmap(size), QPixmap(size)
+        if self._background is None or self._background.size() != size:
+            self._background = QPixmap(size)
             self._background.setDevicePixelRatio(ratio)
-            self._ground.setDevicePixelRatio(ratio)
-            self._background_key = self._ground_key = None
+            self._background_key = None
         old = self._background_key
         moved = old is None or old[:2] != key[:2] or old[3] != key[3]
         if key != old and not moved and not self._may_remake(painter):
             pass  # (the edges' new look shows from the next frame on)
         elif key != old:
             self._remade += 1
-            # The regions (large antialiased fills and dashed outlines, about half the cost) keep a
-            # picture of their own: a step that only changes edges copies it and draws the edges over it.
             self._background_key = key
-            exposed = self.mapToScene(self.viewport().rect()).boundingRect().adjusted(-2, -2, 2, 2)
-            ground_key = (transform, size, scene.regions_version, self.renderHints())
-            if ground_key != self._ground_key:
-                self._ground_key = ground_key
-                p = QPainter(self._ground)
-                p.setRenderHints(self.renderHints())
-                p.setTransform(transform)
-                scene.paint_ground(p, exposed)
-                p.end()
             p = QPainter(self._background)
-            p.drawPixmap(0, 0, self._ground)
             p.setRenderHints(self.renderHints())
             p.setTransform(transform)
-            scene.paint_background_edges(p)
+            scene.drawBackground(p, self.mapToScene(self.viewport().rect()).boundingRect().adjusted(-2, -2, 2, 2))
             p.end()
         painter.save()
         painter.resetTransform()
