@@ -99,3 +99,23 @@ def test_closed_modules_are_blocks_with_merged_links_and_names_drawn_large(stage
     finally:
         view.disconnect_session()
         scene.disconnect_session()
+
+
+def test_a_closed_module_name_is_never_cut_mid_word(stage, qapp):
+    # "Training adaptations" on a narrow block read "Training daptation" at 1024x768: a word wider
+    # than its block widens the name's label instead of being clipped at both ends.
+    from PySide6.QtGui import QFontMetricsF
+
+    from visualizer.qt.headless import headless_view
+
+    stage.go(1)
+    scene, view = headless_view(stage, (1024, 768))
+    try:
+        block = scene.module_items["lipids"]
+        block.module = dataclasses.replace(block.module, label="Lipid brakesandceramideeverywhere")
+        metrics = QFontMetricsF(view._module_font)
+        (box,) = [box for mid, _, box in view.module_label_boxes() if mid == "lipids"]
+        assert box.width() - 16 >= metrics.horizontalAdvance("brakesandceramideeverywhere")
+    finally:
+        view.disconnect_session()
+        scene.disconnect_session()

@@ -552,7 +552,9 @@ class PathwayView(QGraphicsView):
             box = QRectF(
                 r.x() / self.text_scale, r.y() / self.text_scale, r.width() / self.text_scale, r.height() / self.text_scale
             )
-            room = max(box.width() - 16, 40.0)
+            # (a word wider than the block widens the label past it rather than being cut)
+            widest_word = max((metrics.horizontalAdvance(word) for word in block.module.label.split()), default=0.0)
+            room = max(box.width() - 16, 40.0, widest_word + 1)
             text_rect = metrics.boundingRect(QRectF(0, 0, room, 1e4), int(Qt.TextFlag.TextWordWrap), block.module.label)
             w, h = min(text_rect.width(), room) + 16, text_rect.height() + 8
             out.append((mid, block.module.label, QRectF(box.center().x() - w / 2, box.center().y() - h / 2 - 8, w, h)))
