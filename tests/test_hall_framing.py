@@ -104,3 +104,25 @@ def test_every_step_is_legible_and_framed_in_the_free_area(app, size):
             view.disconnect_session()
             scene.disconnect_session()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_body_card_holds_its_whole_content(app, size):
+    """At 1024x768 the card's key was cut at its bottom edge and at 1920x1080 the source note's second
+    line: the curves give way down to a readable minimum, then the note is left out, never cut."""
+    from visualizer.qt.body_card import card_layout, card_rows
+
+    cards = 0
+    for step in range(1, _steps() + 1):
+        stage, scene, view = _hall(step, size)
+        try:
+            box = view.body_card_box()
+            if box.isEmpty():
+                continue
+            cards += 1
+            top, plots_h, with_note, bottom = card_layout(box, len(card_rows(stage.body)))
+            assert bottom <= box.bottom() - 10 + 0.5, f"step {step}: content ends at {bottom:.0f}, the card at {box.bottom():.0f}"
+        finally:
+            view.disconnect_session()
+            scene.disconnect_session()
+    assert cards >= 3, "the built-in lecture shows the body level in several steps"

@@ -14,12 +14,12 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from visualizer.captions import LABEL_PX
 from visualizer.qt.theme import Theme
 
-__all__ = ["paint_body_card", "card_rows", "PROTOCOL_TITLES", "CARD_WIDTH_SHARE"]
+__all__ = ["paint_body_card", "card_layout", "card_rows", "PROTOCOL_TITLES", "CARD_WIDTH_SHARE"]
 
 #: The share of the screen's width the card takes (the diagram is framed in the rest).
 CARD_WIDTH_SHARE = 0.34
@@ -31,6 +31,10 @@ PROTOCOL_TITLES = {
 }
 _NOW = "#0072B2"
 _SMALL = 0.8  # tick labels, in label sizes (still at least H/48 in the hall)
+_WRAP = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
+#: The two curves' least height together, in overlay units (each still shows its axis and title).
+_MIN_PLOTS_PX = 2 * LABEL_PX * 3.6
+SOURCE_NOTE = "Body: Dalla Man 2007 meal model; its coupling to the cells is illustrative"
 
 
 def _font(px: float, bold: bool = False) -> QFont:
@@ -61,6 +65,25 @@ def card_rows(view) -> list[tuple[str, str, str, str]]:
     ]
 
 
+def card_layout(box: QRectF, rows: int) -> tuple[float, float, bool, float]:
+    """Where the card's parts go in ``box`` (overlay units): (top of the curves, their height, whether
+    the source note fits, the bottom of the content).
+
+    Below the curves: two lines an index, the key, and the source note wrapped to the card's width.
+    On a card too short for all of it the note goes first (the window's body panel says it too).
+    """
+    inner = box.adjusted(14, 10, -14, -10)
+    line_h = LABEL_PX * 1.35
+    top = inner.y() + line_h + 4
+    note_h = QFontMetricsF(_font(LABEL_PX * _SMALL)).boundingRect(QRectF(0, 0, inner.width(), 1e4), _WRAP, SOURCE_NOTE).height()
+    numbers_h = rows * (2 * line_h + 2) + 6 + LABEL_PX * 1.2
+    with_note = numbers_h + note_h + 4 <= inner.bottom() - top - _MIN_PLOTS_PX
+    if with_note:
+        numbers_h += note_h + 4
+    plots_h = max(inner.bottom() - top - numbers_h, _MIN_PLOTS_PX)
+    return top, plots_h, with_note, top + plots_h + numbers_h
+
+
 def paint_body_card(painter: QPainter, box: QRectF, view, theme: Theme) -> None:
     """Draw ``view`` (a :class:`visualizer.lecture.BodyView`) in ``box`` (overlay units)."""
     back = QColor(theme.background)
@@ -79,9 +102,7 @@ def paint_body_card(painter: QPainter, box: QRectF, view, theme: Theme) -> None:
         QRectF(inner.x(), inner.y(), inner.width(), line_h), Qt.AlignmentFlag.AlignLeft, PROTOCOL_TITLES[view.protocol]
     )
     rows = card_rows(view)
-    numbers_h = line_h * 2 * len(rows) + 3 * line_h + 12  # two lines an index, the key, the source (two lines)
-    top = inner.y() + line_h + 4
-    plots_h = max(inner.height() - (top - inner.y()) - numbers_h, 2 * LABEL_PX * 4)
+    top, plots_h, with_note, _ = card_layout(box, len(rows))
     each = plots_h / 2
     _plot(painter, QRectF(inner.x(), top, inner.width(), each - 6), view, "glucose_mg_dl", "glucose, mg/dL", theme)
     _plot(painter, QRectF(inner.x(), top + each, inner.width(), each - 6), view, "insulin_pmol_l", "insulin, pmol/L", theme)
@@ -113,7 +134,7 @@ def paint_body_card(painter: QPainter, box: QRectF, view, theme: Theme) -> None:
             x += w
         painter.setFont(label)
         y += line_h + 2
-    _key(painter, QPointF(inner.x(), y + 4), view.before is not None, theme, inner.width())
+    _key(painter, QPointF(inner.x(), y + 4), view.before is not None, theme, inner.width(), with_note)
 
 
 def _plot(painter: QPainter, box: QRectF, view, field: str, title: str, theme: Theme) -> None:
@@ -159,7 +180,7 @@ def _plot(painter: QPainter, box: QRectF, view, field: str, title: str, theme: T
     painter.restore()
 
 
-def _key(painter: QPainter, at: QPointF, with_start: bool, theme: Theme, width: float) -> None:
+def _key(painter: QPainter, at: QPointF, with_start: bool, theme: Theme, width: float, with_note: bool) -> None:
     painter.setFont(_font(LABEL_PX * _SMALL))
     x = at.x()
     entries = [("healthy", QPen(QColor("#999999"), 2.0))]
@@ -174,12 +195,9 @@ def _key(painter: QPainter, at: QPointF, with_start: bool, theme: Theme, width: 
         advance = painter.fontMetrics().horizontalAdvance(name)
         painter.drawText(QRectF(x + 34, at.y(), advance + 4, LABEL_PX * 1.1), Qt.AlignmentFlag.AlignLeft, name)
         x += 34 + advance + 18
-    painter.setPen(QColor(theme.muted_text))
-    painter.drawText(
-        QRectF(at.x(), at.y() + LABEL_PX * 1.2, width, LABEL_PX * 2.4),
-        int(Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap),
-        "Body: Dalla Man 2007 meal model; its coupling to the cells is illustrative",
-    )
+    if with_note:
+        painter.setPen(QColor(theme.muted_text))
+        painter.drawText(QRectF(at.x(), at.y() + LABEL_PX * 1.2 + 4, width, 1e4), _WRAP, SOURCE_NOTE)
 
 
 def _nice_range(low: float, high: float) -> tuple[float, float]:
