@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 from visualizer.captions import LABEL_PX
 from visualizer.qt.theme import Theme
 
-__all__ = ["paint_body_card", "card_layout", "card_rows", "PROTOCOL_TITLES", "CARD_WIDTH_SHARE"]
+__all__ = ["paint_body_card", "card_layout", "card_min_height", "card_rows", "PROTOCOL_TITLES", "CARD_WIDTH_SHARE"]
 
 #: The share of the screen's width the card takes (the diagram is framed in the rest).
 CARD_WIDTH_SHARE = 0.34
@@ -82,6 +82,13 @@ def card_layout(box: QRectF, rows: int) -> tuple[float, float, bool, float]:
         numbers_h += note_h + 4
     plots_h = max(inner.bottom() - top - numbers_h, _MIN_PLOTS_PX)
     return top, plots_h, with_note, top + plots_h + numbers_h
+
+
+def card_min_height(rows: int = 2) -> float:
+    """The least height (overlay units) of a card that holds its curves at their minimum and its numbers and
+    key (every protocol shows two indices); a screen with less room shows no card rather than a cut one."""
+    line_h = LABEL_PX * 1.35
+    return 20 + line_h + 4 + _MIN_PLOTS_PX + rows * (2 * line_h + 2) + 6 + LABEL_PX * 1.2 + 1
 
 
 def paint_body_card(painter: QPainter, box: QRectF, view, theme: Theme) -> None:

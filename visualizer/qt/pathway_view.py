@@ -26,7 +26,7 @@ from visualizer.captions import (
     TITLE_PX,
     hall_scale,
 )
-from visualizer.qt.body_card import CARD_WIDTH_SHARE, paint_body_card
+from visualizer.qt.body_card import CARD_WIDTH_SHARE, card_min_height, paint_body_card
 from visualizer.qt.pathway_scene import PathwayScene
 from visualizer.qt.theme import BADGE_SETS, BADGES, activity_color, paint_badge
 
@@ -353,7 +353,7 @@ class PathwayView(QGraphicsView):
         caption_h, legend_h = self._bands()
         top = (TITLE_BAND if self.show_title else 48.0) + 6
         h = height - top - caption_h - legend_h - 8
-        if h < 14 * LABEL_PX:  # too little room for curves that can be read: the diagram keeps the screen
+        if h < card_min_height():  # too little room for the whole card: the diagram keeps the screen
             return QRectF()
         w = width * CARD_WIDTH_SHARE
         return QRectF(width - w - 8, top, w, h)
@@ -631,9 +631,10 @@ class PathwayView(QGraphicsView):
         if painter.device() is not self.viewport():
             return False
         engine, store = painter.paintEngine(), self.viewport().backingStore()
-        return (
-            engine is not None and store is not None and getCppPointer(engine.paintDevice()) == getCppPointer(store.paintDevice())
-        )
+        if engine is None or store is None:
+            return False
+        device, screen = engine.paintDevice(), store.paintDevice()  # (None before the window's first paint)
+        return device is not None and screen is not None and getCppPointer(device) == getCppPointer(screen)
 
     def _picture(self, left: float, top: float, width: float, height: float, draw) -> QPixmap:
         """Paint one overlay band (drawn in overlay units at its place on the view) into a pixmap."""
