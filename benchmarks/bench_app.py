@@ -19,7 +19,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_SCALE_FACTOR", "1")
-from common import ROOT, figure, repeats, report  # noqa: E402
+from common import ROOT, compile_sources, figure, repeats, report  # noqa: E402
 
 _EXIT_ON_FIRST_PAINT = """
 import os, sys
@@ -102,6 +102,7 @@ def main() -> None:
         return
     reps = repeats(__doc__)
     out = []
+    compile_sources()  # (the start-up figures are those of the app as installed)
 
     bare = wall(BARE, reps)
     start = wall(APP, reps)

@@ -24,6 +24,10 @@ TOLERANCE = 3.0
 
 
 def main() -> int:
+    sys.path.insert(0, str(HERE))
+    from common import compile_sources
+
+    compile_sources()
     failed = []
     for script in GATED:
         proc = subprocess.run([sys.executable, str(HERE / script), "--quick"], capture_output=True, text=True, cwd=HERE.parent)

@@ -172,8 +172,8 @@ def test_healthy_vs_now_is_current_when_its_tab_is_first_shown_and_lists_each_en
     window.session.set_intervention("caloric_restriction", 1.0)
     window.session.playhead.seek(0.8)  # while the bar tab is hidden
     bar = plots.tabBar()
-    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(plots.indexOf(plots.bar_plot)).center())
-    assert plots.currentWidget() is plots.bar_plot
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(plots.indexOf(plots.bar_tab)).center())
+    assert plots.currentWidget() is plots.bar_tab
     now = plots.bars[-1].opts["height"]
     index = [window.session.network.index[n] for n in plots.selected]
     np.testing.assert_allclose(now, window.session.values[index])

@@ -246,8 +246,7 @@ class Session:
             scenario = model.default_scenario or (model.scenarios[0].id if model.scenarios else None)
         self.condition = self.network.condition(scenario)
         self.references = self.network.reference_states()
-        start = self.network.steady_state(self.condition)
-        self._simulate_from(start, notify=False, rewind=self._owns_playhead)
+        self._simulate_from(self._steady_start(), notify=False, rewind=self._owns_playhead)
         # listeners rebuild on model_changed, so it goes first; then the usual updates
         self.model_changed.emit()
         self.condition_changed.emit()
@@ -256,6 +255,20 @@ class Session:
             self.playhead.position_changed.emit(0.0)
         else:
             self.values_changed.emit(self.values)
+
+    def _steady_start(self) -> np.ndarray:
+        """The steady state of the condition just put in force (nothing switched on yet).
+
+        A model usually opens in one of its reference scenarios (the built-in one in the disease
+        scenario), whose steady state :meth:`Network.reference_states` has just computed from the
+        same start: that one is taken instead of solving for it again.
+        """
+        model = self.model
+        if self.references is not None:
+            for scenario, state in zip((model.healthy_scenario, model.disease_scenario), self.references):
+                if self.condition == Condition(scenario):
+                    return state.copy()
+        return self.network.steady_state(self.condition)
 
     # -- condition -----------------------------------------------------------------
     def set_scenario(self, scenario: str | None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -35,9 +36,11 @@ from visualizer.qt.inspector import Inspector
 from visualizer.qt.pathway_scene import PathwayScene
 from visualizer.qt.pathway_view import PathwayView
 from visualizer.qt.playback_bar import PlaybackBar
-from visualizer.qt.presentation import PresentationWindow, PresenterWindow, StoryboardWatcher
 from visualizer.qt.settings import app_settings, splitter_state_ok
 from visualizer.qt.theme import THEMES, apply_palette
+
+if TYPE_CHECKING:  # (imported where a lecture is opened or presented: the window starts without them)
+    from visualizer.qt.presentation import PresentationWindow, PresenterWindow, StoryboardWatcher
 
 __all__ = ["MainWindow"]
 
@@ -734,6 +737,7 @@ class MainWindow(QMainWindow):
     def open_storyboard(self, path: Path, step: int = 0) -> bool:
         """Load a storyboard (and the model it names) and show step ``step``; keep everything on error."""
         from visualizer.formats.storyboard import load_storyboard
+        from visualizer.qt.presentation import StoryboardWatcher
 
         try:
             board, model = load_storyboard(path, self.session.model)
@@ -765,6 +769,7 @@ class MainWindow(QMainWindow):
     def start_presentation(self, step: int | None = None, full_screen: bool = True):
         """Full screen from the current step (the built-in storyboard if none is open)."""
         from visualizer.formats.storyboard import builtin_storyboard_path
+        from visualizer.qt.presentation import PresentationWindow, PresenterWindow
 
         if self.stage.lecture is None and not self.open_storyboard(builtin_storyboard_path()):
             return None

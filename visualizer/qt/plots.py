@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
 from visualizer.session import Session
@@ -26,6 +26,28 @@ def _clear(plot, items) -> None:
         legend.clear()
 
 
+def _no_si_prefix(plot) -> None:
+    for name in ("left", "bottom"):  # activities run 0-1: no "×1e-3"-style prefix on the axis
+        plot.getAxis(name).enableAutoSIPrefix(False)
+
+
+def _theme_plot(plot, theme) -> None:
+    plot.setBackground(theme.background)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setPen(theme.muted_text)
+        axis.setTextPen(theme.text)
+    legend = plot.plotItem.legend
+    if legend is not None:  # a solid box, so names stay readable over the curves
+        back = pg.mkColor(theme.panel)
+        back.setAlpha(225)
+        legend.setBrush(back)
+        legend.setPen(pg.mkPen(theme.region_outline))
+        legend.setLabelTextColor(theme.text)
+        for _, label in legend.items:  # entries made before now keep their colour until redrawn
+            label.setText(label.text)
+
+
 def _series_pen(k: int):
     """The k-th node's pen: its own colour and its own dash, so curves differ without colour too."""
     pen = pg.mkPen(PALETTE[k % len(PALETTE)], width=2.5)
@@ -35,8 +57,47 @@ def _series_pen(k: int):
     return pen
 
 
+class _PlotSlot(QWidget):
+    """Holds a plot's place in a hidden tab until the plot is built, hinting the size a new plot hints.
+
+    Every page of a tab widget counts in its size hint, hidden ones too, so with these the panel
+    (and the splitter beside it) is laid out to the pixel as it is with every plot built.
+    """
+
+    def __init__(self, like: QWidget):
+        super().__init__()
+        self._hint, self._minimum = like.sizeHint(), like.minimumSizeHint()
+        self.setSizePolicy(like.sizePolicy())
+
+    def sizeHint(self) -> QSize:
+        return self._hint
+
+    def minimumSizeHint(self) -> QSize:
+        return self._minimum
+
+
+def _page(slot: QWidget) -> tuple[QWidget, QVBoxLayout]:
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(slot, 1)
+    return page, layout
+
+
+def _fill(layout: QVBoxLayout, slot: QWidget, plot: QWidget) -> None:
+    """Put the plot where its slot was (and keep its stretch)."""
+    layout.replaceWidget(slot, plot)
+    slot.deleteLater()
+
+
 class PlotPanel(QTabWidget):
-    """Signals: ``selection_changed(list)``."""
+    """Time courses, and behind their tabs a bar chart and a dose-response.
+
+    The hidden tabs' plots are built when first shown (each pyqtgraph plot takes a dozen or more
+    milliseconds to make, and the window, or a screenshot of it, starts on the time courses).
+
+    Signals: ``selection_changed(list)``.
+    """
 
     selection_changed = Signal(list)
 
@@ -61,43 +122,31 @@ class PlotPanel(QTabWidget):
         self.time_plot.addItem(self.time_cursor)
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.addTab(self.time_plot, "Time course")
+        self._theme = None
+        """The theme last set, for plots built later."""
 
-        self.bar_plot = pg.PlotWidget(background="w")
-        self.bar_plot.setLabel("left", "activity")
-        self.bar_plot.setYRange(0, 1.05)
-        self.bar_plot.setMouseEnabled(x=False, y=False)
-        self.bar_plot.hideButtons()
-        self.bar_plot.addLegend(offset=(10, 10))
+        # (the time plot is new, so it hints what every new plot hints)
+        self._bar_slot = _PlotSlot(self.time_plot)
+        self.bar_tab, self._bar_layout = _page(self._bar_slot)
+        self._bar_plot: pg.PlotWidget | None = None
         self.bars: list[pg.BarGraphItem] = []
-        self.addTab(self.bar_plot, "Healthy vs. now")
+        self.addTab(self.bar_tab, "Healthy vs. now")
 
-        self.dose_tab = QWidget()
-        dose_layout = QVBoxLayout(self.dose_tab)
-        dose_layout.setContentsMargins(2, 2, 2, 2)
+        self._dose_slot = _PlotSlot(self.time_plot)
+        self.dose_tab, self._dose_layout = _page(self._dose_slot)
+        self._dose_layout.setContentsMargins(2, 2, 2, 2)
         row = QHBoxLayout()
         row.addWidget(QLabel("Intervention:"))
         self.dose_choice = QComboBox()
         self.dose_choice.currentIndexChanged.connect(lambda _: self._redraw_dose())
         row.addWidget(self.dose_choice, 1)
-        dose_layout.addLayout(row)
-        self.dose_plot = pg.PlotWidget(background="w")
-        self.dose_plot.setLabel("left", "steady-state activity")
-        self.dose_plot.setLabel("bottom", "intensity")
-        self.dose_plot.setXRange(0, 1, padding=0.02)
-        self.dose_plot.setMouseEnabled(x=False, y=False)
-        self.dose_plot.hideButtons()
-        self.dose_plot.addLegend(offset=(10, 10))
-        self.dose_marker = pg.InfiniteLine(
-            pos=0, angle=90, movable=False, pen=pg.mkPen("#444444", width=2, style=pg.QtCore.Qt.PenStyle.DashLine)
-        )
-        self.dose_plot.addItem(self.dose_marker)
+        self._dose_layout.insertLayout(0, row)
+        self._dose_plot: pg.PlotWidget | None = None
+        self._dose_marker: pg.InfiniteLine | None = None
         self.dose_curves: list = []
-        dose_layout.addWidget(self.dose_plot, 1)
         self.addTab(self.dose_tab, "Dose-response")
         self.currentChanged.connect(self._on_tab)
-        for plot in (self.time_plot, self.bar_plot, self.dose_plot):
-            for name in ("left", "bottom"):  # activities run 0-1: no "×1e-3"-style prefix on the axis
-                plot.getAxis(name).enableAutoSIPrefix(False)
+        _no_si_prefix(self.time_plot)
 
         session.trajectory_changed.connect(self._redraw_curves)
         session.playhead.position_changed.connect(self._on_position)
@@ -105,22 +154,54 @@ class PlotPanel(QTabWidget):
         self._on_model()
         self._on_position(session.playhead.position)  # made late (after the first frame): catch up
 
+    # -- the hidden tabs' plots, built when first wanted ----------------------------------
+    @property
+    def bar_plot(self) -> pg.PlotWidget:
+        """Healthy / insulin-resistant / now for the selected nodes (built on first use)."""
+        if self._bar_plot is None:
+            plot = self._bar_plot = self._hidden_plot("activity")
+            plot.setYRange(0, 1.05)
+            _fill(self._bar_layout, self._bar_slot, plot)
+            self._redraw_bars()
+        return self._bar_plot
+
+    @property
+    def dose_plot(self) -> pg.PlotWidget:
+        """Steady states across an intervention's intensity, with the current one marked (built on first use)."""
+        if self._dose_plot is None:
+            plot = self._dose_plot = self._hidden_plot("steady-state activity")
+            plot.setLabel("bottom", "intensity")
+            plot.setXRange(0, 1, padding=0.02)
+            self._dose_marker = pg.InfiniteLine(
+                pos=0, angle=90, movable=False, pen=pg.mkPen("#444444", width=2, style=pg.QtCore.Qt.PenStyle.DashLine)
+            )
+            plot.addItem(self._dose_marker)
+            _fill(self._dose_layout, self._dose_slot, plot)
+        return self._dose_plot
+
+    def _hidden_plot(self, left: str) -> pg.PlotWidget:
+        plot = pg.PlotWidget(background="w")
+        plot.setLabel("left", left)
+        plot.setMouseEnabled(x=False, y=False)
+        plot.hideButtons()
+        plot.addLegend(offset=(10, 10))
+        _no_si_prefix(plot)
+        if self._theme is not None:
+            _theme_plot(plot, self._theme)
+        return plot
+
+    @property
+    def dose_marker(self) -> pg.InfiniteLine:
+        """The dashed line at the chosen intervention's current intensity."""
+        self.dose_plot  # noqa: B018 - made with its plot
+        assert self._dose_marker is not None
+        return self._dose_marker
+
     def set_theme(self, theme) -> None:
-        for plot in (self.time_plot, self.bar_plot, self.dose_plot):
-            plot.setBackground(theme.background)
-            for name in ("left", "bottom"):
-                axis = plot.getAxis(name)
-                axis.setPen(theme.muted_text)
-                axis.setTextPen(theme.text)
-            legend = plot.plotItem.legend
-            if legend is not None:  # a solid box, so names stay readable over the curves
-                back = pg.mkColor(theme.panel)
-                back.setAlpha(225)
-                legend.setBrush(back)
-                legend.setPen(pg.mkPen(theme.region_outline))
-                legend.setLabelTextColor(theme.text)
-                for _, label in legend.items:  # entries made before now keep their colour until redrawn
-                    label.setText(label.text)
+        self._theme = theme
+        for plot in (self.time_plot, self._bar_plot, self._dose_plot):
+            if plot is not None:
+                _theme_plot(plot, theme)
         self.time_cursor.setPen(pg.mkPen(theme.text, width=2))
 
     def disconnect_session(self) -> None:
@@ -155,7 +236,7 @@ class PlotPanel(QTabWidget):
     # -- drawing --------------------------------------------------------------------------
     def _redraw_curves(self) -> None:
         session = self.session
-        if list(self.curves) == self.selected and self.bars:
+        if list(self.curves) == self.selected and (self.bars or self._bar_plot is None):
             # Same nodes, new trajectory: move the data, keep the items (much cheaper than rebuilding).
             x = session.timeline.positions
             for nid, curve in self.curves.items():
@@ -215,7 +296,9 @@ class PlotPanel(QTabWidget):
             self.bars[-1].setOpts(height=self.session.values[idx])
 
     def _redraw_bars(self) -> None:
-        plot = self.bar_plot
+        plot = self._bar_plot
+        if plot is None:
+            return  # (drawn when its tab is first shown)
         _clear(plot, self.bars)
         self.bars.clear()
         legend = plot.plotItem.legend
@@ -241,8 +324,9 @@ class PlotPanel(QTabWidget):
         plot.getAxis("bottom").setTicks([[(float(i), session.model.node(n).label) for i, n in enumerate(self.selected)]])
 
     def _on_tab(self, index: int) -> None:
-        """A tab that was hidden catches up with the playhead and the condition."""
-        if self.currentWidget() is self.bar_plot:
+        """A tab that was hidden catches up with the playhead and the condition (its plot made the first time)."""
+        if self.currentWidget() is self.bar_tab:
+            self.bar_plot  # noqa: B018 - builds and draws it the first time
             self._update_bars()
         self._redraw_dose()
 
@@ -251,7 +335,7 @@ class PlotPanel(QTabWidget):
             self.time_cursor.blockSignals(True)
             self.time_cursor.setValue(p)
             self.time_cursor.blockSignals(False)
-        if self.currentWidget() is self.bar_plot:
+        if self.currentWidget() is self.bar_tab:
             self._update_bars()
 
     def _on_cursor(self, line) -> None:
