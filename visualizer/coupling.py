@@ -204,6 +204,7 @@ class BodyLevel:
         self.reference_scenario = model.healthy_scenario or model.default_scenario
         self._probes: dict[tuple, CellProbe] = {}
         self._fed: dict[tuple, dict[str, float]] = {}
+        self._meals: dict[Coupling, BodyResult] = {}
         self._reference: CellProbe | None = None
         self._reference_m: float | None = None
         self._reference_secretion: float | None = None
@@ -354,9 +355,7 @@ class BodyLevel:
             return found
         # the same standard meal for everyone (a diet's smaller meals show on the body level's own curves)
         probe = self.probe(cond, self.cell_state(cond))
-        # (a fixed-step integration of the same equations: the app starts without importing scipy)
-        window = np.arange(0.0, FED_WINDOW_MIN + 1.0)
-        r = simulate(self.params, Meal(), replace(self.coupling(probe), carbohydrate_fraction=1.0), window, method="rk4")
+        r = self._fed_meal(replace(self.coupling(probe), carbohydrate_fraction=1.0))
         insulin = float(np.mean(r.insulin_pmol_l))
         glucose = float(np.mean(r.glucose_mg_dl))
         out = {self.roles["plasma_insulin"]: insulin_level(insulin), self.roles["plasma_glucose"]: glucose_level(glucose)}
@@ -372,10 +371,20 @@ class BodyLevel:
 
     def _healthy_secretion(self) -> float:
         if self._reference_secretion is None:
-            window = np.arange(0.0, FED_WINDOW_MIN + 1.0)
-            r = simulate(self.params, Meal(), self.coupling(self.reference), window, method="rk4")
-            self._reference_secretion = float(np.mean(r.secretion))
+            self._reference_secretion = float(np.mean(self._fed_meal(self.coupling(self.reference)).secretion))
         return self._reference_secretion
+
+    def _fed_meal(self, coupling: Coupling) -> BodyResult:
+        """The standard meal over the fed window for a person coupled as ``coupling``, kept: a healthy
+        person's is asked for twice at start-up (their inputs, and the secretion others are compared with).
+        A fixed-step integration of the same equations: the app starts without importing scipy."""
+        found = self._meals.get(coupling)
+        if found is None:
+            found = simulate(self.params, Meal(), coupling, np.arange(0.0, FED_WINDOW_MIN + 1.0), method="rk4")
+            if len(self._meals) > 64:
+                self._meals.clear()
+            self._meals[coupling] = found
+        return found
 
     def couples(self, cond: Condition) -> bool:
         """True when the body sets the plasma inputs under ``cond``. Not when insulin is set by hand, as in a
