@@ -42,9 +42,11 @@ _THEME_RAMP = {"light": "light", "dark": "dark", "high_contrast": "dark"}
 
 
 def _lut(anchors) -> list[QColor]:
+    """The 256 colours of a ramp through ``anchors`` (one interpolation per channel: this runs at start-up)."""
     stops = np.array(anchors, float)
-    x = np.arange(len(stops))
-    return [QColor(*[int(round(np.interp(i / 255 * (len(stops) - 1), x, stops[:, c]))) for c in range(3)]) for i in range(256)]
+    at = np.arange(256) / 255 * (len(stops) - 1)
+    rgb = np.round(np.stack([np.interp(at, np.arange(len(stops)), stops[:, c]) for c in range(3)], axis=1)).astype(int)
+    return [QColor(int(r), int(g), int(b)) for r, g, b in rgb]
 
 
 _LUTS = {name: _lut(anchors) for name, anchors in _RAMPS.items()}
