@@ -239,13 +239,16 @@ def test_soak_20000_frames_keeps_none_refcount_and_items_stable(window, qtbot):
     assert np.all(np.isfinite(session.values))
 
 
-def test_screenshot_command_writes_a_png_of_the_requested_size(run_cli, tmp_path):
+def test_screenshot_command_writes_a_png_of_the_requested_size(run_cli, tmp_path, monkeypatch):
+    # larger than the plain offscreen platform's only screen (800x800): the window is not fitted to it
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     out = tmp_path / "shot.png"
-    proc = run_cli("screenshot", "--out", out, "--size", "900x640", "--intervention", "aerobic_exercise")
+    proc = run_cli("screenshot", "--out", out, "--size", "1600x1000", "--intervention", "aerobic_exercise")
     assert proc.returncode == 0, proc.stderr
     image = QImage(str(out))
-    assert (image.width(), image.height()) == (900, 640)
-    colours = {image.pixelColor(x, y).rgb() for x in range(0, 900, 23) for y in range(0, 640, 23)}
+    assert (image.width(), image.height()) == (1600, 1000)
+    assert "(1600x1000)" in proc.stdout
+    colours = {image.pixelColor(x, y).rgb() for x in range(0, 1600, 23) for y in range(0, 1000, 23)}
     assert len(colours) > 30, "the picture is not blank"
     assert "Traceback" not in proc.stderr
 

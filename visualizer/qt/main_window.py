@@ -976,7 +976,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not getattr(self, "_shown_once", False):
             self._shown_once = True
-            self.fit_to_screen()  # (now that the window manager's frame is known)
+            if self.interactive:  # (a screenshot's window is drawn at the size asked, whatever the screen)
+                self.fit_to_screen()  # (now that the window manager's frame is known)
             if not self._splitters_restored:
                 self._proportional_splitters()
             self.view.fit()
