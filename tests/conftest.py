@@ -53,6 +53,20 @@ os.environ["XDG_DATA_HOME"] = str(_SANDBOX / "xdg-data")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+
+
+def pytest_configure(config):
+    """Start the application before any test module imports the drawing code, as the app and every
+    command do: a QFont made before the QApplication exists resolves to another family (here a serif
+    one, C059, instead of DejaVu Sans), and the overlay's class fonts are made at import, so tests
+    imported first would measure captions and labels in a font no user sees."""
+    try:
+        from visualizer.qt.application import application
+    except ImportError:  # (no PySide6: the Qt tests skip themselves)
+        return
+    application()
+
+
 NETFLUX = SHARED / "models" / "netflux"
 SBML_QUAL = SHARED / "models" / "sbml-qual"
 
