@@ -12,7 +12,7 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import QPointF, QSettings, QSize, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QColor, QImage  # noqa: E402
 
-from conftest import shared_file  # noqa: E402
+from conftest import ROOT, shared_file  # noqa: E402
 from visualizer.formats import load_builtin_model, load_model  # noqa: E402
 from visualizer.qt.main_window import MainWindow  # noqa: E402
 from visualizer.session import Session  # noqa: E402
@@ -343,3 +343,51 @@ def test_labels_stay_readable_when_a_small_window_zooms_the_diagram_out(make_win
         )
     ]
     assert rows and rows[-1] - rows[0] + 1 >= 6, f"label about {rows[-1] - rows[0] + 1 if rows else 0} px tall"
+
+
+_IMPORT_ORDER_PROBE = """
+import sys, importlib.abc
+early = []
+class Probe(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.startswith("visualizer.qt.") and name not in ("visualizer.qt.application", "visualizer.qt.headless", "visualizer.qt.app"):
+            from PySide6.QtWidgets import QApplication
+            if QApplication.instance() is None:
+                early.append(name)
+        return None
+sys.meta_path.insert(0, Probe())
+from visualizer.cli import main
+code = main(sys.argv[1:])
+print("EARLY", ",".join(early))
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["render", "--step", "13", "--size", "320x200", "--out", "x.png"],
+        ["export-movie", "--size", "160x120", "--fps", "4", "--seconds", "0.5", "--out", "x.mp4"],
+        ["screenshot", "--size", "400x300", "--out", "x.png"],
+    ],
+    ids=["render", "export-movie", "screenshot"],
+)
+def test_drawing_commands_start_qt_before_the_drawing_code(tmp_path, args):
+    # A QFont made before the QApplication resolves to another family (C059, a serif, instead of DejaVu
+    # Sans here): captions were laid out in one font and drawn in the other, and their last line was cut
+    # (render --step 13 at 1920x1080).
+    import subprocess
+
+    if args[0] == "render":
+        args = [
+            *args[:1],
+            "--storyboard",
+            str(ROOT / "resources" / "storyboards" / "reversing_insulin_resistance.yaml"),
+            *args[1:],
+        ]
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORT_ORDER_PROBE, *args], capture_output=True, text=True, cwd=tmp_path, timeout=180
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    early = proc.stdout.split("EARLY", 1)[1].strip()
+    assert not early, f"drawing modules imported before the application existed: {early}"

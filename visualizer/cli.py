@@ -628,11 +628,22 @@ def _render(args) -> int:
     return EXIT_OK
 
 
+def _start_qt() -> None:
+    """Start the (headless) application before any drawing module is imported: a QFont made before the
+    QApplication exists resolves to another family (a serif one here), so captions measured with the
+    overlay's class fonts would be laid out for one font and drawn in another, and cut."""
+    from visualizer.qt.application import application, ensure_display
+
+    ensure_display(headless=True)
+    application()
+
+
 def _export_movie(args) -> int:
     size = _size(args.size, low=64)
     if (args.seconds_per_step is not None and not args.seconds_per_step > 0) or not args.seconds > 0:
         raise UserError("--seconds and --seconds-per-step must be greater than 0")
     stage = _stage(args, args.storyboard, 1, show_end=False)
+    _start_qt()
     from visualizer.qt.headless import export_movie
     from visualizer.qt.movie import terminal_progress
 
@@ -656,12 +667,10 @@ def _export_slides(args) -> int:
     if out.suffix.lower() != ".pptx":
         raise UserError(f"--out: '{out}' must end in .pptx")
     stage = build_stage(storyboard=Path(args.storyboard) if args.storyboard else builtin_storyboard_path())
-    from visualizer.qt.application import application, ensure_display
+    _start_qt()
     from visualizer.qt.lecture_export import export_slides
     from visualizer.qt.movie import terminal_progress
 
-    ensure_display(headless=True)
-    application()
     path = export_slides(stage, out, size, args.fps, args.seconds_per_step, terminal_progress(sys.stderr))
     print(f"wrote {path} ({len(stage.lecture.steps) + 2} slides)")  # type: ignore[union-attr]
     return EXIT_OK
@@ -676,12 +685,10 @@ def _export_html(args) -> int:
     if out.suffix.lower() not in (".html", ".htm"):
         raise UserError(f"--out: '{out}' must end in .html")
     stage = build_stage(storyboard=Path(args.storyboard) if args.storyboard else builtin_storyboard_path())
-    from visualizer.qt.application import application, ensure_display
+    _start_qt()
     from visualizer.qt.movie import terminal_progress
     from visualizer.qt.web_export import export_web
 
-    ensure_display(headless=True)
-    application()
     path = export_web(stage, out, size, terminal_progress(sys.stderr, "steps"))
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {len(stage.lecture.steps)} steps)")  # type: ignore[union-attr]
     return EXIT_OK

@@ -31,10 +31,10 @@ def headless_view(stage, size: tuple[int, int]):
 
 def render(out: Path, stage, size: tuple[int, int], dpi: int = 96) -> Path:
     """The diagram alone, as the hall draws it at ``size`` (title, legend, time, a step's caption): PNG, SVG or PDF."""
+    ensure_display(headless=True)
+    application()  # (before the drawing modules: their fonts must be made once the application exists)
     from visualizer.qt.export import write_view_image
 
-    ensure_display(headless=True)
-    application()
     scene, view = headless_view(stage, size)
     try:
         return write_view_image(view, out, dpi)
@@ -45,10 +45,10 @@ def render(out: Path, stage, size: tuple[int, int], dpi: int = 96) -> Path:
 
 def export_movie(out: Path, stage, fps: int, size, seconds_per_step: float | None, seconds: float, progress) -> tuple[Path, int]:
     """A movie of the stage's storyboard (or, without one, of the animation after the interventions start)."""
+    ensure_display(headless=True)
+    application()  # (before the drawing modules: their fonts must be made once the application exists)
     from visualizer.qt.movie import MovieMaker
 
-    ensure_display(headless=True)
-    application()
     maker = MovieMaker(stage, size, fps, progress)
     if maker.stage.lecture is not None:
         total = maker.frame_count(storyboard_seconds=seconds_per_step, storyboard=True)
