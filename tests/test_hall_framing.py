@@ -126,3 +126,36 @@ def test_every_body_card_holds_its_whole_content(app, size):
             view.disconnect_session()
             scene.disconnect_session()
     assert cards >= 3, "the built-in lecture shows the body level in several steps"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_caption_fits_its_box_as_drawn(app, size):
+    """The caption is laid out as the hall draws it (its font at the hall's scale, in the band's picture):
+    the text's height as drawn there fits inside the box, so no line and no descender is clipped."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QPainter, QPixmap
+
+    from visualizer.captions import CAPTION_PADDING, LABEL_PX
+
+    for step in range(1, _steps() + 1):
+        stage, scene, view = _hall(step, size)
+        try:
+            box = view.caption_box()
+            if box.isEmpty():
+                continue
+            s = view.text_scale
+            inner_w = box.width() / s - 2 * CAPTION_PADDING
+            marker = 1.3 * LABEL_PX if stage.caption_page is not None else 0.0
+            inner_h = box.height() / s - 2 * CAPTION_PADDING - marker
+            picture = QPixmap(8, 8)
+            painter = QPainter(picture)
+            painter.scale(s, s)
+            painter.setFont(view._caption_font)
+            drawn = painter.boundingRect(QRectF(0, 0, inner_w, 1e5), int(Qt.TextFlag.TextWordWrap), stage.caption)
+            painter.end()
+            assert drawn.height() <= inner_h + 0.5, (
+                f"step {step}: the caption needs {drawn.height():.1f}, its box holds {inner_h:.1f}"
+            )
+        finally:
+            view.disconnect_session()
+            scene.disconnect_session()

@@ -396,7 +396,9 @@ class PathwayView(QGraphicsView):
         inner = width - 2 * (CAPTION_MARGIN + CAPTION_PADDING)
         rect = metrics.boundingRect(QRectF(0, 0, inner, 1e6), int(Qt.TextFlag.TextWordWrap), self.caption)
         lines = max(1, round(rect.height() / metrics.lineSpacing()))
-        return lines * max(metrics.lineSpacing(), LINE_HEIGHT_EM * CAPTION_PX * 0.92)
+        # (a quarter em more: drawn at the hall's scale the lines round up a little, and the box would clip
+        # the last line's descenders, as at 1024x768)
+        return lines * max(metrics.lineSpacing(), LINE_HEIGHT_EM * CAPTION_PX * 0.92) + 0.25 * CAPTION_PX
 
     def center_on_node(self, node_id: str) -> None:
         item = self.pathway.node_items.get(node_id)
