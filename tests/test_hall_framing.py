@@ -37,6 +37,18 @@ def _hall(step: int, size):
     return stage, scene, view
 
 
+def _every_step(size):
+    """(step, stage, scene, view) for every built-in step drawn as the hall draws it at ``size``; each
+    view and scene stop listening once the loop moves on (or the test fails)."""
+    for step in range(1, _steps() + 1):
+        stage, scene, view = _hall(step, size)
+        try:
+            yield step, stage, scene, view
+        finally:
+            view.disconnect_session()
+            scene.disconnect_session()
+
+
 def _free_area(view):
     from PySide6.QtCore import QRectF
 
@@ -60,49 +72,44 @@ def _screen_rect(view, item):
 def test_every_step_is_legible_and_framed_in_the_free_area(app, size):
     width, height = size
     problems = []
-    for step in range(1, _steps() + 1):
-        stage, scene, view = _hall(step, size)
-        try:
-            lecture = stage.lecture
-            index = step - 1
-            lod = view.transform().m11()
-            viewport = view.viewport()
-            hidden = scene.hidden_in_modules()
-            shown = [nid for nid, item in scene.node_items.items() if item.isVisible() and nid not in hidden]
-            focus = [n for n in lecture.focus(index) if n in shown]
-            free = _free_area(view).adjusted(-2, -2, 2, 2)
-            for nid in shown:
-                item = scene.node_items[nid]
-                px = item.label_px(lod, viewport)
-                if 0 < px < height / 64 - 0.01:
-                    problems.append(f"step {step}: {nid} label {px:.1f} px < H/64 = {height / 64:.1f}")
-            for nid in focus:
-                item = scene.node_items[nid]
-                px = item.label_px(lod, viewport)
-                if px < height / 40 - 0.01:
-                    problems.append(f"step {step}: {nid} (the step is about it) label {px:.1f} px < H/40 = {height / 40:.1f}")
-                rect = _screen_rect(view, item)
-                if not free.contains(rect):
-                    problems.append(f"step {step}: {nid} at {rect.getRect()} is outside the free area {free.getRect()}")
-            rects = [(nid, _screen_rect(view, scene.node_items[nid]).adjusted(3, 3, -3, -3)) for nid in shown]
-            for k, (a, ra) in enumerate(rects):
-                for b, rb in rects[k + 1 :]:
-                    if ra.intersects(rb) and free.intersects(ra):
-                        problems.append(f"step {step}: {a} and {b} overlap on screen")
-            labels = view.module_label_boxes()
-            for k, (a, _, ba) in enumerate(labels):
-                for b, _, bb in labels[k + 1 :]:
-                    if ba.intersects(bb):
-                        problems.append(f"step {step}: the names of modules {a} and {b} overlap")
-            # the free area is used: what the camera frames fills it across or down
-            nodes = lecture.camera(index)
-            framed = view.mapFromScene(scene.nodes_rect(nodes) if nodes else scene.content_rect()).boundingRect()
-            fill = max(framed.width() / free.width(), framed.height() / free.height())
-            if fill < 0.75:
-                problems.append(f"step {step}: what it frames fills only {fill:.0%} of the free area")
-        finally:
-            view.disconnect_session()
-            scene.disconnect_session()
+    for step, stage, scene, view in _every_step(size):
+        lecture = stage.lecture
+        index = step - 1
+        lod = view.transform().m11()
+        viewport = view.viewport()
+        hidden = scene.hidden_in_modules()
+        shown = [nid for nid, item in scene.node_items.items() if item.isVisible() and nid not in hidden]
+        focus = [n for n in lecture.focus(index) if n in shown]
+        free = _free_area(view).adjusted(-2, -2, 2, 2)
+        for nid in shown:
+            item = scene.node_items[nid]
+            px = item.label_px(lod, viewport)
+            if 0 < px < height / 64 - 0.01:
+                problems.append(f"step {step}: {nid} label {px:.1f} px < H/64 = {height / 64:.1f}")
+        for nid in focus:
+            item = scene.node_items[nid]
+            px = item.label_px(lod, viewport)
+            if px < height / 40 - 0.01:
+                problems.append(f"step {step}: {nid} (the step is about it) label {px:.1f} px < H/40 = {height / 40:.1f}")
+            rect = _screen_rect(view, item)
+            if not free.contains(rect):
+                problems.append(f"step {step}: {nid} at {rect.getRect()} is outside the free area {free.getRect()}")
+        rects = [(nid, _screen_rect(view, scene.node_items[nid]).adjusted(3, 3, -3, -3)) for nid in shown]
+        for k, (a, ra) in enumerate(rects):
+            for b, rb in rects[k + 1 :]:
+                if ra.intersects(rb) and free.intersects(ra):
+                    problems.append(f"step {step}: {a} and {b} overlap on screen")
+        labels = view.module_label_boxes()
+        for k, (a, _, ba) in enumerate(labels):
+            for b, _, bb in labels[k + 1 :]:
+                if ba.intersects(bb):
+                    problems.append(f"step {step}: the names of modules {a} and {b} overlap")
+        # the free area is used: what the camera frames fills it across or down
+        nodes = lecture.camera(index)
+        framed = view.mapFromScene(scene.nodes_rect(nodes) if nodes else scene.content_rect()).boundingRect()
+        fill = max(framed.width() / free.width(), framed.height() / free.height())
+        if fill < 0.75:
+            problems.append(f"step {step}: what it frames fills only {fill:.0%} of the free area")
     assert not problems, "\n".join(problems)
 
 
@@ -113,18 +120,13 @@ def test_every_body_card_holds_its_whole_content(app, size):
     from visualizer.qt.body_card import card_layout, card_rows
 
     cards = 0
-    for step in range(1, _steps() + 1):
-        stage, scene, view = _hall(step, size)
-        try:
-            box = view.body_card_box()
-            if box.isEmpty():
-                continue
-            cards += 1
-            top, plots_h, with_note, bottom = card_layout(box, len(card_rows(stage.body)))
-            assert bottom <= box.bottom() - 10 + 0.5, f"step {step}: content ends at {bottom:.0f}, the card at {box.bottom():.0f}"
-        finally:
-            view.disconnect_session()
-            scene.disconnect_session()
+    for step, stage, _scene, view in _every_step(size):
+        box = view.body_card_box()
+        if box.isEmpty():
+            continue
+        cards += 1
+        top, plots_h, with_note, bottom = card_layout(box, len(card_rows(stage.body)))
+        assert bottom <= box.bottom() - 10 + 0.5, f"step {step}: content ends at {bottom:.0f}, the card at {box.bottom():.0f}"
     assert cards >= 3, "the built-in lecture shows the body level in several steps"
 
 
@@ -137,25 +139,20 @@ def test_every_caption_fits_its_box_as_drawn(app, size):
 
     from visualizer.captions import CAPTION_PADDING, LABEL_PX
 
-    for step in range(1, _steps() + 1):
-        stage, scene, view = _hall(step, size)
-        try:
-            box = view.caption_box()
-            if box.isEmpty():
-                continue
-            s = view.text_scale
-            inner_w = box.width() / s - 2 * CAPTION_PADDING
-            marker = 1.3 * LABEL_PX if stage.caption_page is not None else 0.0
-            inner_h = box.height() / s - 2 * CAPTION_PADDING - marker
-            picture = QPixmap(8, 8)
-            painter = QPainter(picture)
-            painter.scale(s, s)
-            painter.setFont(view._caption_font)
-            drawn = painter.boundingRect(QRectF(0, 0, inner_w, 1e5), int(Qt.TextFlag.TextWordWrap), stage.caption)
-            painter.end()
-            assert drawn.height() <= inner_h + 0.5, (
-                f"step {step}: the caption needs {drawn.height():.1f}, its box holds {inner_h:.1f}"
-            )
-        finally:
-            view.disconnect_session()
-            scene.disconnect_session()
+    for step, stage, _scene, view in _every_step(size):
+        box = view.caption_box()
+        if box.isEmpty():
+            continue
+        s = view.text_scale
+        inner_w = box.width() / s - 2 * CAPTION_PADDING
+        marker = 1.3 * LABEL_PX if stage.caption_page is not None else 0.0
+        inner_h = box.height() / s - 2 * CAPTION_PADDING - marker
+        picture = QPixmap(8, 8)
+        painter = QPainter(picture)
+        painter.scale(s, s)
+        painter.setFont(view._caption_font)
+        drawn = painter.boundingRect(QRectF(0, 0, inner_w, 1e5), int(Qt.TextFlag.TextWordWrap), stage.caption)
+        painter.end()
+        assert drawn.height() <= inner_h + 0.5, (
+            f"step {step}: the caption needs {drawn.height():.1f}, its box holds {inner_h:.1f}"
+        )
