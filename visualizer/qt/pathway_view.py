@@ -120,7 +120,8 @@ class PathwayView(QGraphicsView):
         """The paint under way left a picture to remake for the next frame."""
         self._step_frame = False
         """A lecture step was set since the last paint (that paint also shows its new items: see _may_remake)."""
-        """Paints in a row that left an overlay band's new picture for the next frame."""
+        self._on_screen = False
+        """The paint under way goes to the screen (worked out once a paint, in drawBackground)."""
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -421,6 +422,7 @@ class PathwayView(QGraphicsView):
         """The scene's background from a picture of the whole viewport, remade only when the camera
         or the scene's background changes (a glide, or drawing for an export, draws it afresh)."""
         self._paint_started, self._remade, self._late = time.perf_counter(), 0, False
+        self._on_screen = self._painting_on_screen(painter)
         self.pathway.label_rules = (self.label_floor_px, self.focus_label_px)  # (read by the nodes painted next)
         scene = self.pathway
         to_frames = self.raster_frames and painter.device().width() == self.viewport().width()
@@ -437,7 +439,7 @@ class PathwayView(QGraphicsView):
             self._background_key = None
         old = self._background_key
         moved = old is None or old[:2] != key[:2] or old[3] != key[3]
-        if key != old and not moved and not self._may_remake(painter):
+        if key != old and not moved and not self._may_remake():
             pass  # (the edges' new look shows from the next frame on)
         elif key != old:
             self._remade += 1
@@ -516,7 +518,7 @@ class PathwayView(QGraphicsView):
         for _, text, box in self.signal_label_boxes():
             self._draw_signal_label(painter, text, box)
         painter.restore()
-        if self._painting_on_screen(painter):  # (the last call of a paint: see _may_remake)
+        if self._on_screen:  # (the last call of a paint: see _may_remake)
             self._step_frame = False
             self._late_paints = self._late_paints + 1 if self._late else 0
             if self._late:
@@ -585,21 +587,14 @@ class PathwayView(QGraphicsView):
         return QFontMetricsF(self._title_font).horizontalAdvance("88.8 weeks") + 6
 
     def _draw_bands(self, painter: QPainter, shared: tuple, bands: list) -> None:
-        """Draw the bands from their cached pictures, remaking those whose content changed.
-
-        A step change remakes every band at once (title, caption, legend, body card: about 20 ms at
-        3840x2160), in the frame that also redraws the diagram, which would stall that frame. On
-        screen, a band whose picture must be remade after the frame has used its budget shows its
-        previous picture for one more frame instead, at least one band being remade in each frame
-        after that: the bands catch up over the next few frames (a sixtieth of a second each). A
-        band on show for the first time, and every picture drawn for an export or a grab, is made at once.
-        """
+        """Draw the bands from their cached pictures, remaking those whose content changed when this paint
+        may (see _may_remake); a band that must wait shows its previous picture, or none yet."""
         previous = {key[1][0]: (key, picture) for key, picture in self._overlay.items()}
         pictures: dict[tuple, QPixmap] = {}
         for shows, left, top, w, h, draw in bands:
             key = (shared, shows, left, top)
             picture = self._overlay.get(key)
-            if picture is None and not self._may_remake(painter):
+            if picture is None and not self._may_remake():
                 key, picture = previous.get(shows[0], (key, None))  # (a band new on screen waits a frame)
             elif picture is None:
                 picture = self._picture(left, top, w, h, draw)
@@ -609,7 +604,7 @@ class PathwayView(QGraphicsView):
                 painter.drawPixmap(QPointF(key[2] * self.text_scale, key[3] * self.text_scale), picture)
         self._overlay = pictures  # (only the bands on show now are kept)
 
-    def _may_remake(self, painter: QPainter) -> bool:
+    def _may_remake(self) -> bool:
         """Whether this paint may remake one more cached picture (the background or a band), or must
         show the previous one (or none) and ask for another frame.
 
@@ -620,7 +615,7 @@ class PathwayView(QGraphicsView):
         the pictures catch up over the next few sixtieths of a second. A grab or an export makes
         every picture at once (it shows the state now).
         """
-        if not self._painting_on_screen(painter):
+        if not self._on_screen:
             return True
         if not self._step_frame:
             if time.perf_counter() - self._paint_started < BAND_BUDGET or (not self._remade and self._late_paints):
